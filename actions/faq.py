@@ -1,0 +1,81 @@
+"""Answer FAQ questions from the database, show the topic menu, and admit what Drom doesn't know."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation_turn import begin_turn, greet_if_first, remember_language, send
+from actions.handoff import start_handoff
+from bot import replies
+from bot.db.faq_repository import list_keys
+from bot.faq_answers import faq_replies
+from bot.db.session import session_scope
+
+MISSES_BEFORE_OFFER = 2
+MISSES_BEFORE_HANDOFF = 3
+
+
+class ActionAnswerFaq(Action):
+    """Answer the FAQ key the person asked about, in their language."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        turn = begin_turn(tracker)
+        remember_language(tracker, turn)
+        greet_if_first(dispatcher, turn)
+        key = (tracker.latest_message.get("intent") or {}).get("name", "")
+        for reply in faq_replies(key, turn.language) or [replies.dont_know(turn.language)]:
+            send(dispatcher, reply)
+        return turn.events()
+
+
+class ActionShowMenu(Action):
+    """Show the topic menu, or the questions of one topic."""
+
+    def name(self) -> str:
+        return "action_show_menu"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        turn = begin_turn(tracker)
+        remember_language(tracker, turn)
+        topic = next(tracker.get_latest_entity_values("topic"), None)
+        if topic in replies.TOPICS:
+            with session_scope() as session:
+                keys = list_keys(session=session, topic=topic)
+            send(dispatcher, replies.topic_questions(turn.language, topic, keys))
+        else:
+            send(dispatcher, replies.topic_menu(turn.language))
+        return turn.events()
+
+
+class ActionDontKnow(Action):
+    """Say honestly that Drom doesn't know; offer a champion after two misses, hand off after three."""
+
+    def name(self) -> str:
+        return "action_dont_know"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        turn = begin_turn(tracker)
+        remember_language(tracker, turn)
+        greet_if_first(dispatcher, turn)
+        misses = int(tracker.get_slot("misses") or 0) + 1
+        if misses >= MISSES_BEFORE_HANDOFF:
+            start_handoff(dispatcher, tracker, turn.language, reason="repeated_misses")
+            return turn.events(misses=0)
+        if misses >= MISSES_BEFORE_OFFER:
+            send(dispatcher, replies.dont_know_again(turn.language))
+        else:
+            send(dispatcher, replies.dont_know(turn.language))
+        return turn.events(misses=misses)

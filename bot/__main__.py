@@ -1,0 +1,73 @@
+"""`python -m bot`: Drom's command line. `python -m bot --help` lists the commands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.settings import load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Drom's command line.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("run", help="start Rasa, the action server and the gateway (what `make run` does)")
+    commands.add_parser("serve", help="start only the gateway (web chat and API)")
+
+    db = commands.add_parser("db", help="the database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="migrate to the newest schema and seed content/faq")
+
+    ask = commands.add_parser("ask", help="what Drom understands and answers, one message per line")
+    ask.add_argument("--json", action="store_true", help="one JSON object per message")
+    ask.add_argument("message", nargs="*", help="messages (each argument is one); default: standard input")
+
+    handoffs = commands.add_parser("handoff", help="handoffs to champions")
+    handoff_commands = handoffs.add_subparsers(dest="handoff_command", required=True)
+    handoff_commands.add_parser("list", help="open handoffs, urgent and longest waiting first")
+    close = handoff_commands.add_parser("close", help="close a handoff; the bot answers the person again")
+    close.add_argument("id", type=int)
+    reply = handoff_commands.add_parser("reply", help="send a champion's reply to the person")
+    reply.add_argument("id", type=int)
+    reply.add_argument("text")
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    settings = load_settings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.command == "serve":
+        return serve(args)
+    if args.command == "run":
+        from bot.commands import run
+
+        return run.main(args)
+    if args.command == "db":
+        from bot.commands import db
+
+        return db.main(args)
+    if args.command == "ask":
+        from bot.commands import ask
+
+        return ask.main(args)
+    from bot.commands import handoffs
+
+    return handoffs.main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The `python -m bot` sub-commands, one module each."""

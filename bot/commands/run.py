@@ -1,0 +1,29 @@
+"""`python -m bot run`: start Rasa, the action server and the gateway; Ctrl-C stops all three."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.stack import Stack, StackError
+
+
+def main(args: argparse.Namespace) -> int:
+    stack = Stack(settings=load_settings(), log_dir=PROJECT_ROOT / "var" / "log")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print("Starting Rasa, the action server and the gateway (logs in var/log/) ...", flush=True)
+    try:
+        stack.start()
+        print(f"Drom is running. Local web chat: {stack.gateway_url}/  (Ctrl-C stops everything)", flush=True)
+        exited = stack.wait()
+        print(f"{exited} stopped unexpectedly; see var/log/{exited}.log. Stopping the others.", flush=True)
+        return 1
+    except StackError as error:
+        print(error, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping Drom ...", flush=True)
+        return 0
+    finally:
+        stack.stop()

@@ -1,0 +1,116 @@
+"""Conversations (a person on a channel) and their handoffs to champions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import json
+
+from bot.db.models import Conversation, Handoff, HandoffMessage, OutboxMessage, utcnow
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    role: str  # person, bot or champion
+    text: str
+
+
+def get_or_create_conversation(*, session: Session, channel: str, external_id: str) -> Conversation:
+    """The conversation of `external_id` on `channel`, created on first contact."""
+    conversation = session.scalars(
+        select(Conversation).where(
+            Conversation.channel == channel, Conversation.external_id == external_id
+        )
+    ).first()
+    if conversation is None:
+        conversation = Conversation(channel=channel, external_id=external_id)
+        session.add(conversation)
+        session.flush()
+    else:
+        conversation.last_seen_at = utcnow()
+    return conversation
+
+
+def find_by_public_id(*, session: Session, public_id: str) -> Conversation | None:
+    return session.scalars(select(Conversation).where(Conversation.public_id == public_id)).first()
+
+
+def open_handoff_for(*, session: Session, conversation_id: int) -> Handoff | None:
+    """The conversation's open handoff, if any (at most one is open at a time)."""
+    return session.scalars(
+        select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status == "open")
+    ).first()
+
+
+def open_handoff(
+    *,
+    session: Session,
+    conversation: Conversation,
+    language: str,
+    reason: str,
+    recent: list[TranscriptLine],
+    urgent: bool = False,
+) -> tuple[Handoff, bool]:
+    """Open a handoff for the conversation, or return the one already open; True when new."""
+    existing = open_handoff_for(session=session, conversation_id=conversation.id)
+    if existing is not None:
+        return existing, False
+    handoff = Handoff(
+        conversation=conversation,
+        channel=conversation.channel,
+        language=language,
+        reason=reason,
+        urgent=urgent,
+        messages=[HandoffMessage(role=line.role, text=line.text) for line in recent],
+    )
+    session.add(handoff)
+    session.flush()
+    return handoff, True
+
+
+def add_handoff_message(*, session: Session, handoff: Handoff, role: str, text: str) -> None:
+    session.add(HandoffMessage(handoff=handoff, role=role, text=text))
+
+
+def close_handoff(*, session: Session, handoff_id: int) -> Handoff | None:
+    """Close an open handoff; None when there is no open handoff with that id."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None or handoff.status != "open":
+        return None
+    handoff.status = "closed"
+    handoff.closed_at = utcnow()
+    return handoff
+
+
+def list_open_handoffs(*, session: Session) -> list[Handoff]:
+    """Open handoffs, urgent first, then the longest waiting."""
+    return list(
+        session.scalars(
+            select(Handoff)
+            .where(Handoff.status == "open")
+            .order_by(Handoff.urgent.desc(), Handoff.created_at)
+        )
+    )
+
+
+def queue_outbound(*, session: Session, conversation_id: int, message: dict) -> None:
+    """Queue a message for the person, to be delivered outside the current turn."""
+    session.add(OutboxMessage(conversation_id=conversation_id, body=json.dumps(message, ensure_ascii=False)))
+
+
+def take_outbound(*, session: Session, conversation_id: int) -> list[dict]:
+    """Messages waiting for the person, oldest first; they are marked delivered."""
+    pending = list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.conversation_id == conversation_id, OutboxMessage.delivered_at.is_(None))
+            .order_by(OutboxMessage.id)
+        )
+    )
+    now = utcnow()
+    for message in pending:
+        message.delivered_at = now
+    return [json.loads(message.body) for message in pending]

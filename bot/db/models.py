@@ -1,0 +1,158 @@
+"""The database tables. Schema changes go through Alembic (bot/db/migrations), never create_all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+ANSWER_STATUSES = ("draft", "awaiting_review", "published")
+HANDOFF_STATUSES = ("open", "closed")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class FaqQuestion(Base):
+    """One fixed FAQ key (e.g. `gp.register`) with its topic and official source."""
+
+    __tablename__ = "faq_questions"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(64), unique=True, nullable=False)
+    topic = Column(String(32), nullable=False, index=True)
+    position = Column(Integer, nullable=False, default=0)
+    source_name = Column(String(100), nullable=False)
+    source_url = Column(String(500), nullable=False)
+    checked_on = Column(Date, nullable=False)
+
+    answers = relationship("FaqAnswer", back_populates="question", cascade="all, delete-orphan")
+
+
+class FaqAnswer(Base):
+    """The live answer to one question in one language, with its review status."""
+
+    __tablename__ = "faq_answers"
+    __table_args__ = (UniqueConstraint("question_id", "language"),)
+
+    id = Column(Integer, primary_key=True)
+    question_id = Column(ForeignKey("faq_questions.id", ondelete="CASCADE"), nullable=False)
+    language = Column(String(8), nullable=False)
+    text = Column(Text, nullable=False)
+    status = Column(String(20), nullable=False, default="draft")
+    # Content that native speakers of the community still have to review (all Romani text, for now).
+    community_review_pending = Column(Boolean, nullable=False, default=False)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
+
+    question = relationship("FaqQuestion", back_populates="answers")
+    revisions = relationship(
+        "FaqAnswerRevision",
+        back_populates="answer",
+        cascade="all, delete-orphan",
+        order_by="FaqAnswerRevision.id",
+    )
+
+
+class FaqAnswerRevision(Base):
+    """Every saved version of an answer: who changed what, and when."""
+
+    __tablename__ = "faq_answer_revisions"
+
+    id = Column(Integer, primary_key=True)
+    answer_id = Column(ForeignKey("faq_answers.id", ondelete="CASCADE"), nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    status = Column(String(20), nullable=False)
+    author = Column(String(100), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    answer = relationship("FaqAnswer", back_populates="revisions")
+
+
+class Conversation(Base):
+    """A person on one channel. `public_id` is the only id Rasa sees (no phone numbers in trackers)."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(36), unique=True, nullable=False, default=lambda: uuid.uuid4().hex)
+    channel = Column(String(20), nullable=False)
+    external_id = Column(String(100), nullable=False)
+    language = Column(String(8), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+
+    handoffs = relationship("Handoff", back_populates="conversation", cascade="all, delete-orphan")
+
+
+class Handoff(Base):
+    """A conversation handed to a human community champion; the bot is paused while it is open."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    channel = Column(String(20), nullable=False)
+    language = Column(String(8), nullable=False)
+    reason = Column(String(40), nullable=False)
+    status = Column(String(10), nullable=False, default="open", index=True)
+    urgent = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    closed_at = Column(DateTime, nullable=True)
+
+    conversation = relationship("Conversation", back_populates="handoffs")
+    messages = relationship(
+        "HandoffMessage",
+        back_populates="handoff",
+        cascade="all, delete-orphan",
+        order_by="HandoffMessage.id",
+    )
+
+
+class OutboxMessage(Base):
+    """A message waiting to be delivered to a person outside a request/response turn.
+
+    Champion replies and "the champion closed this" notices are queued here; the web chat
+    collects them with `GET /api/messages?user=...`.
+    """
+
+    __tablename__ = "outbox_messages"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    body = Column(Text, nullable=False)  # JSON: {"text": ..., "buttons": [...]}
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    delivered_at = Column(DateTime, nullable=True)
+
+
+class HandoffMessage(Base):
+    """One line of a handoff's transcript: what the person, the bot or a champion said."""
+
+    __tablename__ = "handoff_messages"
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    role = Column(String(10), nullable=False)  # person, bot, champion
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    handoff = relationship("Handoff", back_populates="messages")

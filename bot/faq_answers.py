@@ -1,0 +1,20 @@
+"""The replies that answer one FAQ key in one language, read live from the database."""
+
+from __future__ import annotations
+
+from bot import replies
+from bot.db.faq_repository import get_published_answer
+from bot.db.session import session_scope
+from bot.settings import DEFAULT_LANGUAGE
+
+
+def faq_replies(key: str, language: str) -> list[replies.Reply] | None:
+    """The answer to `key` in `language` (English with a note when not published there); None if unknown."""
+    with session_scope() as session:
+        answer = get_published_answer(session=session, key=key, language=language)
+        if answer is not None:
+            return [replies.faq_answer(language, answer)]
+        fallback = get_published_answer(session=session, key=key, language=DEFAULT_LANGUAGE)
+    if fallback is None:
+        return None
+    return [replies.answer_not_translated(language), replies.faq_answer(language, fallback)]

@@ -1,0 +1,105 @@
+"""The one path every inbound message takes, whatever the channel.
+
+1. Bad input (empty, too long, not text) gets a short answer in the person's language.
+2. The person's conversation is found or created; Rasa only ever sees its random public id.
+3. While a handoff is open, the message goes to the champion's transcript, not to Rasa.
+4. Otherwise Rasa answers, and its text and buttons are returned for the channel to render.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+
+from bot import replies
+from bot.db.conversation_repository import (
+    add_handoff_message,
+    get_or_create_conversation,
+    open_handoff_for,
+)
+from bot.db.session import session_scope
+from bot.gateway.rasa_client import RasaClient, RasaUnavailable
+from bot.languages import normalise_code
+from bot.settings import DEFAULT_LANGUAGE
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A message from a person on a channel: text typed, or the payload of a button tapped."""
+
+    channel: str
+    external_id: str
+    text: str | None = None
+    payload: str | None = None
+    language_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where the inbound message goes, decided (and stored) before anything is sent to Rasa."""
+
+    public_id: str
+    language: str
+    in_handoff: bool
+    first_in_handoff: bool
+
+
+def _route(inbound: Inbound, message: str) -> Route:
+    with session_scope() as session:
+        conversation = get_or_create_conversation(
+            session=session, channel=inbound.channel, external_id=inbound.external_id
+        )
+        language = conversation.language or normalise_code(inbound.language_hint) or DEFAULT_LANGUAGE
+        handoff = open_handoff_for(session=session, conversation_id=conversation.id)
+        if handoff is None:
+            return Route(conversation.public_id, language, in_handoff=False, first_in_handoff=False)
+        last_role = handoff.messages[-1].role if handoff.messages else None
+        add_handoff_message(session=session, handoff=handoff, role="person", text=message)
+        return Route(
+            conversation.public_id,
+            handoff.language,
+            in_handoff=True,
+            first_in_handoff=last_role != "person",
+        )
+
+
+def _language_of(inbound: Inbound) -> str:
+    with session_scope() as session:
+        conversation = get_or_create_conversation(
+            session=session, channel=inbound.channel, external_id=inbound.external_id
+        )
+        return conversation.language or normalise_code(inbound.language_hint) or DEFAULT_LANGUAGE
+
+
+class Gateway:
+    """Channel-independent handling of inbound messages."""
+
+    def __init__(self, rasa: RasaClient) -> None:
+        self._rasa = rasa
+
+    async def handle(self, inbound: Inbound) -> list[dict]:
+        """Answer one inbound message with a list of {"text", "buttons"} messages."""
+        message = (inbound.payload or inbound.text or "").strip()
+        if not message or len(message) > MAX_TEXT_LENGTH:
+            language = await run_in_threadpool(_language_of, inbound)
+            reply = replies.unsupported_input(language) if not message else replies.too_long(language)
+            return [reply.as_dict()]
+        route = await run_in_threadpool(_route, inbound, message)
+        if route.in_handoff:
+            return [replies.handoff_waiting(route.language).as_dict()] if route.first_in_handoff else []
+        metadata = {"channel": inbound.channel, "language_hint": inbound.language_hint}
+        try:
+            answers = await self._rasa.send(sender=route.public_id, message=message, metadata=metadata)
+        except RasaUnavailable:
+            return [replies.unavailable(route.language).as_dict()]
+        return [
+            {"text": answer.get("text", ""), "buttons": answer.get("buttons", [])}
+            for answer in answers
+            if answer.get("text") or answer.get("buttons")
+        ]

@@ -1,0 +1,36 @@
+"""Talking to the Rasa server through its REST channel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer in time or answered with an error."""
+
+
+class RasaClient:
+    """Posts one user message to Rasa and returns the bot's messages."""
+
+    def __init__(self, base_url: str, timeout_seconds: float) -> None:
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds)
+
+    async def send(self, *, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            response = await self._client.post(
+                "/webhooks/rest/webhook",
+                json={"sender": sender, "message": message, "metadata": metadata},
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.warning("Rasa did not answer: %s", type(error).__name__)
+            raise RasaUnavailable(str(type(error).__name__)) from error
+        return list(response.json())
+
+    async def close(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,59 @@
+"""Parsing messages with the trained Rasa model in this process (for `ask`, evaluation and tests).
+
+Rasa is imported only here and only when a model is loaded, so the gateway never pays for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.language_choice import Detection
+
+OUT_OF_SCOPE_INTENTS = {"out_of_scope", "nlu_fallback"}
+GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What the model understood: `intent` is `faq` when `faq` holds a key, else a general intent."""
+
+    text: str
+    intent: str
+    faq: str | None
+    confidence: float
+    detection: Detection
+
+
+class ModelMissing(FileNotFoundError):
+    """No trained model; the message says how to make one."""
+
+
+class NluModel:
+    """The trained Rasa model, loaded once."""
+
+    def __init__(self, model_path: Path, faq_keys: set[str]) -> None:
+        if not model_path.exists():
+            raise ModelMissing(f"No trained model at {model_path}. Run `make train` first.")
+        logging.getLogger("rasa").setLevel(logging.WARNING)
+        from rasa.core.agent import Agent
+
+        self._agent = Agent.load(str(model_path))
+        self._faq_keys = faq_keys
+
+    async def parse(self, text: str) -> Parse:
+        result: dict[str, Any] = await self._agent.parse_message(text)
+        name = (result.get("intent") or {}).get("name") or "nlu_fallback"
+        confidence = float((result.get("intent") or {}).get("confidence") or 0.0)
+        language = result.get("language") or {}
+        detection = Detection(language.get("code"), float(language.get("confidence") or 0.0))
+        if name in self._faq_keys:
+            return Parse(text, "faq", name, confidence, detection)
+        intent = "out_of_scope" if name in OUT_OF_SCOPE_INTENTS or name not in GENERAL_INTENTS else name
+        return Parse(text, intent, None, confidence, detection)
+
+    def parse_sync(self, text: str) -> Parse:
+        return asyncio.run(self.parse(text))

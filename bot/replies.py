@@ -1,0 +1,227 @@
+"""What Drom says, in the person's language: the one place replies are composed.
+
+The action server, the gateway and `python -m bot ask` all build their messages here, so every
+channel gets the same words and the same buttons. Buttons use Rasa's payload syntax
+(`/intent{"entity": "value"}`) so any channel can render them and send them back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from bot.db.faq_repository import PublishedAnswer
+from bot.i18n import N_, format_month_year, gettext_for
+from bot.languages import NATIVE_NAMES
+from bot.settings import LANGUAGES
+
+TOPICS = ("gp", "school", "euss")
+
+TOPIC_TITLES = {
+    "gp": N_("GP (doctor)"),
+    "school": N_("School"),
+    "euss": N_("Settled status"),
+}
+
+# Short button titles for each FAQ key (at most 20 characters in English, for WhatsApp).
+QUESTION_TITLES = {
+    "gp.register": N_("How to register"),
+    "gp.documents": N_("Documents needed"),
+    "gp.cost": N_("Is it free?"),
+    "gp.find": N_("Find a GP near me"),
+    "gp.refused": N_("I was refused"),
+    "gp.interpreter": N_("Free interpreter"),
+    "gp.urgent": N_("Ill at night/weekend"),
+    "school.apply": N_("Get a school place"),
+    "school.age": N_("School age"),
+    "school.documents": N_("Documents needed"),
+    "school.meals": N_("Free school meals"),
+    "school.uniform": N_("Uniform and costs"),
+    "school.rights": N_("Right to a place"),
+    "school.wait": N_("No place yet"),
+    "euss.what": N_("What is it?"),
+    "euss.apply": N_("How to apply"),
+    "euss.late": N_("Missed the deadline"),
+    "euss.documents": N_("Documents needed"),
+    "euss.prove": N_("Prove my status"),
+    "euss.family": N_("Family and children"),
+    "euss.presettled": N_("Pre-settled ending"),
+    "euss.help": N_("Free help"),
+    "euss.rejected": N_("I was refused"),
+}
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The Rasa/web chat shape: {"text": ..., "buttons": [{"title": ..., "payload": ...}]}."""
+        return {
+            "text": self.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
+        }
+
+
+def payload(intent: str, **entities: str) -> str:
+    """A Rasa button payload, e.g. payload("menu", topic="gp") -> '/menu{"topic": "gp"}'."""
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+
+
+def champion_button(language: str) -> Button:
+    _ = gettext_for(language)
+    return Button(_("Talk to a champion"), payload("human_handoff"))
+
+
+def language_picker_buttons() -> list[Button]:
+    return [Button(NATIVE_NAMES[code], payload("change_language", language=code)) for code in LANGUAGES]
+
+
+def welcome(language: str) -> Reply:
+    """The first thing a person sees: who Drom is, the privacy note and the language picker."""
+    _ = gettext_for(language)
+    text = "\n\n".join(
+        [
+            _(
+                "Hello, I am Drom. I answer questions about the GP (family doctor), school places "
+                "and settled status. It is free. A community champion who speaks your language "
+                "can help you too."
+            ),
+            _(
+                "Privacy: I do not need your name or documents. Please do not send them. "
+                "You can ask for everything you wrote here to be deleted."
+            ),
+            _("Choose your language:"),
+        ]
+    )
+    return Reply(text, language_picker_buttons())
+
+
+def topic_menu(language: str) -> Reply:
+    _ = gettext_for(language)
+    buttons = [Button(_(TOPIC_TITLES[topic]), payload("menu", topic=topic)) for topic in TOPICS]
+    return Reply(_("What would you like to know about?"), [*buttons, champion_button(language)])
+
+
+def topic_questions(language: str, topic: str, keys: list[str]) -> Reply:
+    _ = gettext_for(language)
+    buttons = [Button(_(QUESTION_TITLES[key]), payload(key)) for key in keys]
+    menu = Button(_("Main menu"), payload("menu"))
+    return Reply(_("Choose a question:"), [*buttons, champion_button(language), menu])
+
+
+def after_answer_buttons(language: str) -> list[Button]:
+    _ = gettext_for(language)
+    return [
+        Button(_("That helped"), payload("thank")),
+        champion_button(language),
+        Button(_("Main menu"), payload("menu")),
+    ]
+
+
+def faq_answer(language: str, answer: PublishedAnswer) -> Reply:
+    """A published FAQ answer with its official page, source and check date."""
+    _ = gettext_for(language)
+    provenance = _("Official page: {url}").format(url=answer.source_url)
+    checked = _("Checked {month_year}, source: {source}").format(
+        month_year=format_month_year(answer.checked_on, language), source=answer.source_name
+    )
+    return Reply(f"{answer.text}\n\n{provenance}\n{checked}", after_answer_buttons(language))
+
+
+def answer_not_translated(language: str) -> Reply:
+    """Said before the English answer when an answer is not (yet) published in `language`."""
+    _ = gettext_for(language)
+    return Reply(_("This answer is not ready in your language yet. Here it is in English, and a champion can explain it."))
+
+
+def dont_know(language: str) -> Reply:
+    _ = gettext_for(language)
+    text = _(
+        "Sorry, I don't know that yet. I can help with the GP, school places and settled status. "
+        "Or a community champion can help you."
+    )
+    return Reply(text, topic_menu(language).buttons)
+
+
+def dont_know_again(language: str) -> Reply:
+    _ = gettext_for(language)
+    text = _(
+        "Sorry, I still can't answer that. A community champion who speaks your language can help. "
+        "Shall I ask one?"
+    )
+    return Reply(text, [champion_button(language), Button(_("Main menu"), payload("menu"))])
+
+
+def handoff_started(language: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(
+        _(
+            "I have asked a community champion to help you. They will answer here, in your "
+            "language, as soon as they can. You can write your question now; they will read it."
+        )
+    )
+
+
+def handoff_waiting(language: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(_("Thank you. A champion will read this and answer you here."))
+
+
+def handoff_closed(language: str) -> Reply:
+    _ = gettext_for(language)
+    text = _("The champion has closed this conversation. I am here again if you have another question.")
+    return Reply(text, topic_menu(language).buttons)
+
+
+def language_changed(language: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(_("OK, I will write in English."), topic_menu(language).buttons)
+
+
+def choose_language(language: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(_("Choose your language:"), language_picker_buttons())
+
+
+def thanks(language: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(_("You are welcome. Is there anything else?"), topic_menu(language).buttons)
+
+
+def goodbye(language: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(_("Goodbye. Write to me any time."))
+
+
+def unsupported_input(language: str) -> Reply:
+    """For stickers, voice notes, photos and empty messages: Drom reads text."""
+    _ = gettext_for(language)
+    return Reply(
+        _("I can only read text messages. Please write your question, or talk to a champion."),
+        [champion_button(language), Button(_("Main menu"), payload("menu"))],
+    )
+
+
+def too_long(language: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(
+        _("Your message is too long for me. Please write your question in a few words."),
+        [champion_button(language)],
+    )
+
+
+def unavailable(language: str) -> Reply:
+    """When the assistant itself cannot answer right now."""
+    _ = gettext_for(language)
+    return Reply(
+        _("Sorry, I cannot answer right now. Please try again in a few minutes, or talk to a champion."),
+        [champion_button(language)],
+    )

@@ -1,0 +1,77 @@
+"""Every setting Drom reads from the environment, in one place.
+
+Each setting has a safe default so that `make run` works with no configuration at all
+(SQLite, no tokens, a local web chat on 127.0.0.1). The README lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("rom", "sk", "cs", "ro", "en")
+DEFAULT_LANGUAGE = "en"
+
+
+class SettingsError(ValueError):
+    """A setting has a value Drom cannot use; the message says which and what to do."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} is {raw!r}; set it to a whole number (default {default}).") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} is {raw!r}; set it to a number (default {default}).") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Drom's configuration, read once from the environment by `load_settings()`."""
+
+    database_url: str
+    host: str
+    port: int
+    rasa_url: str
+    rasa_timeout_seconds: float
+    action_server_port: int
+    rasa_port: int
+    model_path: Path
+    locales_dir: Path
+    content_dir: Path
+    language_confidence: float
+    log_level: str
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (call it where needed; it has no side effects)."""
+    var_dir = PROJECT_ROOT / "var"
+    rasa_port = _int("RASA_PORT", 5005)
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'drom.db'}",
+        host=os.environ.get("DROM_HOST") or "127.0.0.1",
+        port=_int("DROM_PORT", 8000),
+        rasa_url=(os.environ.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        rasa_timeout_seconds=_float("RASA_TIMEOUT_SECONDS", 10.0),
+        action_server_port=_int("ACTION_SERVER_PORT", 5055),
+        rasa_port=rasa_port,
+        model_path=Path(os.environ.get("DROM_MODEL") or PROJECT_ROOT / "models" / "drom.tar.gz"),
+        locales_dir=PROJECT_ROOT / "locales",
+        content_dir=PROJECT_ROOT / "content",
+        language_confidence=_float("DROM_LANGUAGE_CONFIDENCE", 0.6),
+        log_level=(os.environ.get("DROM_LOG_LEVEL") or "INFO").upper(),
+    )

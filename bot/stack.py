@@ -1,0 +1,116 @@
+"""Starting and stopping Drom's three processes: Rasa, the action server and the gateway.
+
+Used by `python -m bot run` (and so `make run`), by the end-to-end tests and by benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bot.settings import PROJECT_ROOT, Settings
+
+
+class StackError(RuntimeError):
+    """A process did not start; the message says which and where its output went."""
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    log_dir: Path
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.port}"
+
+    def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        self.processes[name] = subprocess.Popen(
+            args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def start(self, timeout_seconds: float = 180.0) -> None:
+        """Start all three and wait until each answers; raises StackError if one does not."""
+        if not self.settings.model_path.exists():
+            raise StackError(f"No trained model at {self.settings.model_path}. Run `make train`.")
+        s = self.settings
+        env = {
+            **os.environ,
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{s.action_server_port}/webhook",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "DATABASE_URL": s.database_url,
+            "RASA_URL": s.rasa_url,
+            "DROM_HOST": s.host,
+            "DROM_PORT": str(s.port),
+        }
+        python = sys.executable
+        self._spawn(
+            "actions",
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_server_port)],
+            env,
+        )
+        self._spawn(
+            "rasa",
+            [
+                python, "-m", "rasa", "run", "--enable-api", "--model", str(s.model_path),
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--interface", "127.0.0.1", "--port", str(s.rasa_port), "--quiet",
+            ],
+            env,
+        )
+        self._spawn("gateway", [python, "-m", "bot", "serve"], env)
+        checks = {
+            "actions": f"http://127.0.0.1:{s.action_server_port}/health",
+            "rasa": f"{s.rasa_url}/status",
+            "gateway": f"{self.gateway_url}/healthcheck",
+        }
+        deadline = time.monotonic() + timeout_seconds
+        for name, url in checks.items():
+            self._wait_until_ready(name, url, deadline)
+
+    def _wait_until_ready(self, name: str, url: str, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            if self.processes[name].poll() is not None:
+                self.stop()
+                raise StackError(f"{name} exited at start; see {self.log_dir / (name + '.log')}.")
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise StackError(f"{name} did not answer at {url} in time; see {self.log_dir / (name + '.log')}.")
+
+    def stop(self, grace_seconds: float = 15.0) -> None:
+        """Ask every process to stop (SIGTERM), then kill what is still running after the grace time."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_seconds
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+    def wait(self) -> str | None:
+        """Block until any process exits; returns its name (None if interrupted)."""
+        while True:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    return name
+            time.sleep(0.5)

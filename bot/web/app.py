@@ -1,0 +1,131 @@
+"""The gateway's ASGI application: web chat page, chat API, handoff API and health check."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot import handoff
+from bot.db.conversation_repository import get_or_create_conversation, take_outbound
+from bot.db.session import session_scope
+from bot.gateway.core import Gateway, Inbound
+from bot.gateway.rasa_client import RasaClient
+from bot.settings import Settings, load_settings
+from bot.web.requests import json_object, optional_string, required_string
+
+STATIC_DIR = Path(__file__).parent / "static"
+WEBCHAT = "webchat"
+MAX_MESSAGE_CHARS = 8000
+
+
+async def webchat_page(request: Request) -> Response:
+    return FileResponse(STATIC_DIR / "webchat.html")
+
+
+async def healthcheck(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def post_message(request: Request) -> Response:
+    """`{"user": id, "text": ...}` or `{"user": id, "payload": ...}` -> `{"messages": [...]}`."""
+    data = await json_object(request)
+    user = required_string(data, "user", max_length=100)
+    text = optional_string(data, "text", max_length=MAX_MESSAGE_CHARS)
+    payload = optional_string(data, "payload", max_length=500)
+    if text is None and payload is None:
+        raise HTTPException(400, "Send `text` (what the person typed) or `payload` (a button's payload).")
+    hint = optional_string(data, "language_hint", max_length=20)
+    gateway: Gateway = request.app.state.gateway
+    messages = await gateway.handle(
+        Inbound(channel=WEBCHAT, external_id=user, text=text, payload=payload, language_hint=hint)
+    )
+    return JSONResponse({"messages": messages})
+
+
+def _take_pending(user: str) -> list[dict]:
+    with session_scope() as session:
+        conversation = get_or_create_conversation(session=session, channel=WEBCHAT, external_id=user)
+        return take_outbound(session=session, conversation_id=conversation.id)
+
+
+async def get_messages(request: Request) -> Response:
+    """Messages waiting for a web chat user (champion replies, handoff closed), polled by the page."""
+    user = request.query_params.get("user", "")
+    if not user.strip() or len(user) > 100:
+        raise HTTPException(400, "Give the web chat user id as ?user=... (1 to 100 characters).")
+    return JSONResponse({"messages": await run_in_threadpool(_take_pending, user)})
+
+
+def _local_only(request: Request) -> None:
+    """The handoff API has no accounts yet: only processes on this machine may use it."""
+    host = request.client.host if request.client else ""
+    if host not in ("127.0.0.1", "::1", "localhost", "testclient"):
+        raise HTTPException(403, "The handoff API only answers requests from this machine.")
+
+
+async def list_handoffs(request: Request) -> Response:
+    _local_only(request)
+    summaries = await run_in_threadpool(handoff.open_handoffs)
+    return JSONResponse({"handoffs": [s.as_dict() for s in summaries]})
+
+
+def _handoff_id(request: Request) -> int:
+    try:
+        return int(request.path_params["handoff_id"])
+    except ValueError:
+        raise HTTPException(404, "No such handoff.") from None
+
+
+async def close_handoff(request: Request) -> Response:
+    _local_only(request)
+    if not await run_in_threadpool(handoff.close, _handoff_id(request)):
+        raise HTTPException(404, "No open handoff with this id.")
+    return JSONResponse({"status": "closed"})
+
+
+async def reply_to_handoff(request: Request) -> Response:
+    _local_only(request)
+    text = required_string(await json_object(request), "text", max_length=4000)
+    if not await run_in_threadpool(handoff.reply, _handoff_id(request), text):
+        raise HTTPException(404, "No open handoff with this id.")
+    return JSONResponse({"status": "sent"})
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return JSONResponse({"error": error.detail}, status_code=error.status_code)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the gateway app; the Rasa client is created and closed by the lifespan."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        app.state.gateway = Gateway(rasa)
+        try:
+            yield
+        finally:
+            await rasa.close()
+
+    routes = [
+        Route("/", webchat_page),
+        Route("/healthcheck", healthcheck),
+        Route("/api/messages", post_message, methods=["POST"]),
+        Route("/api/messages", get_messages, methods=["GET"]),
+        Route("/api/handoffs", list_handoffs, methods=["GET"]),
+        Route("/api/handoffs/{handoff_id}/close", close_handoff, methods=["POST"]),
+        Route("/api/handoffs/{handoff_id}/reply", reply_to_handoff, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})

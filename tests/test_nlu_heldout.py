@@ -1,0 +1,43 @@
+"""The trained model on held-out messages written the way people type (tests/nlu/<lang>.yml)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import evaluate, load_examples
+from bot.settings import load_settings
+from tests.conftest import LANGUAGES
+
+HELD_OUT = Path(__file__).parent / "nlu"
+
+
+@pytest.fixture(scope="module")
+def scores(nlu_model):  # type: ignore[no-untyped-def]
+    examples = [e for lang in LANGUAGES for e in load_examples(HELD_OUT / f"{lang}.yml")]
+    return asyncio.run(evaluate(nlu_model, examples, load_settings().language_confidence))
+
+
+def test_held_out_sets_are_big_enough_and_unseen(project_root: Path) -> None:
+    training = set()
+    for path in (project_root / "nlu_data").glob("*/*.yml"):
+        training |= {e.text.casefold() for e in load_examples(path)}
+    for lang in LANGUAGES:
+        examples = load_examples(HELD_OUT / f"{lang}.yml")
+        assert len(examples) >= 10
+        assert not [e.text for e in examples if e.text.casefold() in training], lang
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_key_accuracy_at_least_90_percent(scores, language: str) -> None:  # type: ignore[no-untyped-def]
+    score = scores[language]
+    assert score.intent_accuracy >= 0.90, f"{language}: {score.intent_accuracy:.1%}; errors {score.errors}"
+
+
+def test_language_accuracy_at_least_95_percent_overall(scores) -> None:  # type: ignore[no-untyped-def]
+    total = sum(s.total for s in scores.values())
+    correct = sum(s.language_correct for s in scores.values())
+    detail = {lang: dict(s.predicted_languages) for lang, s in scores.items()}
+    assert correct / total >= 0.95, f"{correct / total:.1%}: {detail}"
