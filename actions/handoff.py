@@ -27,6 +27,7 @@ def recent_transcript(tracker: Tracker) -> list[TranscriptLine]:
         TranscriptLine(role="person" if event["event"] == "user" else "bot", text=event["text"])
         for event in tracker.events
         if event.get("event") in ("user", "bot") and event.get("text")
+        and not (event["event"] == "user" and event["text"].startswith("/"))  # button taps
     ]
     return lines[-RECENT_MESSAGES:]
 
@@ -46,14 +47,15 @@ def start_handoff(
             conversation = get_or_create_conversation(
                 session=session, channel=channel, external_id=tracker.sender_id
             )
+        started = replies.handoff_started(language)
         open_handoff(
             session=session,
             conversation=conversation,
             language=language,
             reason=reason,
-            recent=recent_transcript(tracker),
+            recent=[*recent_transcript(tracker), TranscriptLine(role="bot", text=started.text)],
         )
-    send(dispatcher, replies.handoff_started(language))
+    send(dispatcher, started)
 
 
 class ActionHandoff(Action):

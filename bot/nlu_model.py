@@ -14,7 +14,7 @@ from typing import Any
 from bot.language_choice import Detection
 
 OUT_OF_SCOPE_INTENTS = {"out_of_scope", "nlu_fallback"}
-GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", "out_of_scope")
+GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", "menu", "out_of_scope")
 
 
 @dataclass(frozen=True)

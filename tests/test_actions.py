@@ -112,7 +112,8 @@ def test_handoff_is_recorded_once_with_recent_messages() -> None:
         assert len(conversation.handoffs) == 1
         handoff = conversation.handoffs[0]
         assert (handoff.language, handoff.reason) == ("sk", "asked")
-        assert [m.text for m in handoff.messages] == ["chcem hovorit s clovekom"]
+        assert [m.role for m in handoff.messages] == ["person", "bot"]
+        assert handoff.messages[0].text == "chcem hovorit s clovekom"
 
 
 def test_language_button_switches_and_marks_it_chosen() -> None:

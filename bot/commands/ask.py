@@ -35,6 +35,7 @@ def answer_for(parse: Parse, language: str) -> list[replies.Reply]:
         "goodbye": replies.goodbye,
         "thank": replies.thanks,
         "human_handoff": replies.handoff_started,
+        "menu": replies.topic_menu,
     }
     return [simple.get(parse.intent, replies.dont_know)(language)]
 

@@ -1,0 +1,1 @@
+"""Rendering Drom's replies for each channel's limits and markup."""
