@@ -1,0 +1,117 @@
+"""The rules training and held-out data must follow (docs/nlu-data-format.md), checked in code.
+
+Run `python -m bot.nlu_data_rules sk` while writing data; `tests/test_nlu_data.py` runs it for
+every language.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from bot.languages import fold
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FAQ_KEYS = (
+    "gp.register", "gp.documents", "gp.cost", "gp.find", "gp.refused", "gp.interpreter", "gp.urgent",
+    "school.apply", "school.age", "school.documents", "school.meals", "school.uniform", "school.rights",
+    "school.wait",
+    "euss.what", "euss.apply", "euss.late", "euss.documents", "euss.prove", "euss.family",
+    "euss.presettled", "euss.help", "euss.rejected",
+)
+GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", "menu")
+TRAINING_FILES = ("gp", "school", "euss", "general", "out_of_scope", "menu")
+MIN_PER_KEY = 12
+MIN_PER_GENERAL = 10
+MIN_OUT_OF_SCOPE = 30
+HELD_OUT_PER_INTENT = 2
+ROMANI_NOTE = "# Romani (rom): awaiting community review."
+
+
+def _blocks(path: Path) -> list[dict]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return list(data.get("nlu") or [])
+
+
+def _examples(block: dict) -> list[str]:
+    lines = str(block.get("examples", "")).splitlines()
+    return [line.strip().removeprefix("- ").strip() for line in lines if line.strip()]
+
+
+def _has_diacritics(text: str) -> bool:
+    return any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text))
+
+
+def problems(language: str, root: Path = PROJECT_ROOT) -> list[str]:
+    """Everything wrong with one language's training and held-out data; empty when it is fine."""
+    found: list[str] = []
+    counts: dict[str, int] = defaultdict(int)
+    seen: dict[str, str] = {}
+    plain = 0
+    total = 0
+    for name in TRAINING_FILES:
+        path = root / "nlu_data" / language / f"{name}.yml"
+        if not path.exists():
+            found.append(f"{path} is missing")
+            continue
+        if language == "rom" and not path.read_text(encoding="utf-8").startswith(ROMANI_NOTE):
+            found.append(f"{path} must start with `{ROMANI_NOTE}`")
+        for block in _blocks(path):
+            intent = block.get("intent")
+            if (block.get("metadata") or {}).get("language") != language:
+                found.append(f"{path}: intent {intent} needs `metadata: language: {language}`")
+            for text in _examples(block):
+                norm = fold(text).strip(" ?!.,")
+                if norm in seen:
+                    found.append(f"{path}: {text!r} repeats {seen[norm]!r}")
+                seen[norm] = text
+                counts[intent] += 1
+                total += 1
+                plain += not _has_diacritics(text)
+    for key in FAQ_KEYS:
+        if counts[key] < MIN_PER_KEY:
+            found.append(f"{language}: {key} has {counts[key]} examples, needs {MIN_PER_KEY}")
+    for intent in GENERAL_INTENTS:
+        if counts[intent] < MIN_PER_GENERAL:
+            found.append(f"{language}: {intent} has {counts[intent]} examples, needs {MIN_PER_GENERAL}")
+    if counts["out_of_scope"] < MIN_OUT_OF_SCOPE:
+        found.append(f"{language}: out_of_scope has {counts['out_of_scope']}, needs {MIN_OUT_OF_SCOPE}")
+    unknown = set(counts) - set(FAQ_KEYS) - set(GENERAL_INTENTS) - {"out_of_scope"}
+    if unknown:
+        found.append(f"{language}: unknown intents {sorted(unknown)}")
+    if language != "en" and total and plain / total < 0.3:
+        found.append(f"{language}: only {plain}/{total} examples without diacritics; aim for a third")
+    found += _held_out_problems(language, root, set(seen))
+    return found
+
+
+def _held_out_problems(language: str, root: Path, training: set[str]) -> list[str]:
+    path = root / "tests" / "nlu" / f"{language}.yml"
+    if not path.exists():
+        return [f"{path} is missing"]
+    found = []
+    counts: dict[str, int] = defaultdict(int)
+    for block in _blocks(path):
+        for text in _examples(block):
+            counts[block.get("intent")] += 1
+            if fold(text).strip(" ?!.,") in training:
+                found.append(f"{path}: {text!r} is also in the training data")
+    for intent in (*FAQ_KEYS, *GENERAL_INTENTS[:-1]):
+        if counts[intent] < HELD_OUT_PER_INTENT:
+            found.append(f"{path}: {intent} needs {HELD_OUT_PER_INTENT} held-out examples")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    languages = argv or ["en", "sk", "cs", "ro", "rom"]
+    all_problems = [p for lang in languages for p in problems(lang)]
+    print("\n".join(all_problems) or f"OK: {', '.join(languages)}")
+    return 1 if all_problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
