@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,24 @@ class ModelMissing(FileNotFoundError):
     """No trained model; the message says how to make one."""
 
 
+def _quieten_rasa() -> None:
+    """Keep Rasa's debug and structured logs off standard output, which `ask --json` owns."""
+    import structlog
+
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+
+
 class NluModel:
     """The trained Rasa model, loaded once."""
 
     def __init__(self, model_path: Path, faq_keys: set[str]) -> None:
         if not model_path.exists():
             raise ModelMissing(f"No trained model at {model_path}. Run `make train` first.")
-        logging.getLogger("rasa").setLevel(logging.WARNING)
+        _quieten_rasa()
         from rasa.core.agent import Agent
 
         self._agent = Agent.load(str(model_path))
