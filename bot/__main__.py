@@ -41,7 +41,10 @@ def serve(args: argparse.Namespace) -> int:
     from bot.web.app import create_app
 
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    # ws="none": the gateway has no websockets, and Rasa pins a websockets older than uvicorn's.
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level="warning", ws="none"
+    )
     return 0
 
 

@@ -56,7 +56,7 @@ def run(action, tracker_: Tracker) -> tuple[list[dict], dict[str, Any]]:  # type
 def test_first_question_gets_welcome_then_answer_in_detected_language() -> None:
     messages, slots = run(ActionAnswerFaq(), tracker("gp.register", text="ako sa registrujem", language=("sk", 0.95)))
     assert len(messages) == 2
-    assert messages[0]["text"].startswith(gettext_for("sk")("Hello, I am Drom.")[:10])
+    assert messages[0]["text"].startswith("Dobrý deň, som Drom.")
     assert {b["title"] for b in messages[0]["buttons"]} >= {"Romanes", "Slovenčina", "Čeština", "Română", "English"}
     assert "https://" in messages[1]["text"]
     assert [b["payload"] for b in messages[1]["buttons"]] == ["/thank", "/human_handoff", "/menu"]
