@@ -65,7 +65,7 @@ def problems(language: str, root: Path = PROJECT_ROOT) -> list[str]:
             if (block.get("metadata") or {}).get("language") != language:
                 found.append(f"{path}: intent {intent} needs `metadata: language: {language}`")
             for text in _examples(block):
-                norm = fold(text).strip(" ?!.,")
+                norm = text.casefold().strip(" ?!.,")
                 if norm in seen:
                     found.append(f"{path}: {text!r} repeats {seen[norm]!r}")
                 seen[norm] = text
@@ -85,7 +85,7 @@ def problems(language: str, root: Path = PROJECT_ROOT) -> list[str]:
         found.append(f"{language}: unknown intents {sorted(unknown)}")
     if language != "en" and total and plain / total < 0.3:
         found.append(f"{language}: only {plain}/{total} examples without diacritics; aim for a third")
-    found += _held_out_problems(language, root, set(seen))
+    found += _held_out_problems(language, root, {fold(text) for text in seen})
     return found
 
 
