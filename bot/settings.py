@@ -72,6 +72,6 @@ def load_settings() -> Settings:
         model_path=Path(os.environ.get("DROM_MODEL") or PROJECT_ROOT / "models" / "drom.tar.gz"),
         locales_dir=PROJECT_ROOT / "locales",
         content_dir=PROJECT_ROOT / "content",
-        language_confidence=_float("DROM_LANGUAGE_CONFIDENCE", 0.6),
+        language_confidence=_float("DROM_LANGUAGE_CONFIDENCE", 0.5),
         log_level=(os.environ.get("DROM_LOG_LEVEL") or "INFO").upper(),
     )

@@ -44,8 +44,14 @@ def example_language(message: Message) -> str | None:
 
 def build_pipeline(c: float) -> Pipeline:
     features = make_union(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True, sublinear_tf=True),
-        TfidfVectorizer(analyzer="word", preprocessor=fold, token_pattern=r"(?u)\b\w+\b", sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), lowercase=True, sublinear_tf=True),
+        TfidfVectorizer(
+            analyzer="word",
+            preprocessor=fold,
+            token_pattern=r"(?u)\b\w+\b",
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+        ),
     )
     return Pipeline([("features", features), ("classifier", LogisticRegression(C=c, max_iter=2000))])
 
@@ -56,7 +62,7 @@ class LanguageIdentifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 20.0}
+        return {"C": 50.0}
 
     def __init__(
         self,
