@@ -36,6 +36,31 @@ def database() -> str:
 
 
 @pytest.fixture(scope="session")
+def postgres():  # type: ignore[no-untyped-def]
+    """A real PostgreSQL server for the run (tests/postgres_server.py says where it comes from)."""
+    from tests.postgres_server import ExistingServer, PostgresServer
+
+    existing = os.environ.get("DROM_TEST_POSTGRES_URL")
+    if existing:
+        yield ExistingServer(existing)
+        return
+    server = PostgresServer(free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    """The URL of a new, empty database: SQLite and PostgreSQL in turn."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return str(request.getfixturevalue("postgres").database())
+
+
+@pytest.fixture(scope="session")
 def tmp_root() -> Path:
     return _TMP
 

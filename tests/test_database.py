@@ -1,21 +1,29 @@
-"""Migrations and seeding on a real SQLite database."""
+"""Migrations and seeding on real SQLite and PostgreSQL databases."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from sqlalchemy import inspect, select
 
 from bot.commands.db import alembic_config, upgrade
+from bot.db.conversation_repository import (
+    TranscriptLine,
+    add_handoff_message,
+    close_handoff,
+    get_or_create_conversation,
+    list_open_handoffs,
+    open_handoff,
+    queue_outbound,
+    take_outbound,
+)
 from bot.db.faq_repository import SEED_AUTHOR, get_published_answer
 from bot.db.models import FaqAnswer, FaqAnswerRevision, FaqQuestion
 from bot.db.session import get_engine, session_scope
 
 
-def test_migrations_create_every_table_and_downgrade_cleanly(tmp_path: Path) -> None:
+def test_migrations_create_every_table_and_downgrade_cleanly(empty_database: str) -> None:
     from alembic import command
 
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+    url = empty_database
     upgrade(url)
     tables = set(inspect(get_engine(url)).get_table_names())
     assert {"faq_questions", "faq_answers", "faq_answer_revisions", "conversations", "handoffs"} <= tables
@@ -23,14 +31,14 @@ def test_migrations_create_every_table_and_downgrade_cleanly(tmp_path: Path) -> 
     assert set(inspect(get_engine(url)).get_table_names()) <= {"alembic_version"}
 
 
-def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 's.db'}"
+def test_seeding_twice_changes_nothing(empty_database: str) -> None:
+    url = empty_database
     assert upgrade(url) == 23 * 5
     assert upgrade(url) == 0
 
 
-def test_staff_edits_survive_a_new_seed(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'e.db'}"
+def test_staff_edits_survive_a_new_seed(empty_database: str) -> None:
+    url = empty_database
     upgrade(url)
     with session_scope(url) as session:
         answer = session.scalars(
@@ -44,3 +52,29 @@ def test_staff_edits_survive_a_new_seed(tmp_path: Path) -> None:
         assert live is not None and live.text == "Edited by staff."
         authors = [r.author for r in session.scalars(select(FaqAnswerRevision).order_by(FaqAnswerRevision.id))]
         assert authors.count(SEED_AUTHOR) == 23 * 5
+
+
+def test_handoff_records_on_each_database(empty_database: str) -> None:
+    upgrade(empty_database)
+    with session_scope(empty_database) as session:
+        conversation = get_or_create_conversation(session=session, channel="webchat", external_id="u-1")
+        recent = [TranscriptLine(role="person", text="Ako sa registrujem?")]
+        handoff, new = open_handoff(
+            session=session, conversation=conversation, language="sk", reason="asked", recent=recent
+        )
+        again, new_again = open_handoff(
+            session=session, conversation=conversation, language="sk", reason="asked", recent=recent
+        )
+        assert new and not new_again and again.id == handoff.id
+        add_handoff_message(session=session, handoff=handoff, role="champion", text="Dobrý deň")
+        queue_outbound(session=session, conversation_id=conversation.id, message={"text": "Dobrý deň"})
+        handoff_id, conversation_id = handoff.id, conversation.id
+    with session_scope(empty_database) as session:
+        assert [h.id for h in list_open_handoffs(session=session)] == [handoff_id]
+        assert take_outbound(session=session, conversation_id=conversation_id) == [{"text": "Dobrý deň"}]
+        assert take_outbound(session=session, conversation_id=conversation_id) == []
+        closed = close_handoff(session=session, handoff_id=handoff_id)
+        assert closed is not None and closed.status == "closed"
+        assert [m.role for m in closed.messages] == ["person", "champion"]
+    with session_scope(empty_database) as session:
+        assert list_open_handoffs(session=session) == []
