@@ -24,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per message")
     ask.add_argument("message", nargs="*", help="messages (each argument is one); default: standard input")
 
+    evaluate = commands.add_parser("evaluate", help="accuracy on the held-out messages in tests/nlu/")
+    evaluate.add_argument("--misses", action="store_true", help="also list every message it got wrong")
+
     handoffs = commands.add_parser("handoff", help="handoffs to champions")
     handoff_commands = handoffs.add_subparsers(dest="handoff_command", required=True)
     handoff_commands.add_parser("list", help="open handoffs, urgent and longest waiting first")
@@ -67,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.commands import ask
 
         return ask.main(args)
+    if args.command == "evaluate":
+        from bot.commands import evaluate
+
+        return evaluate.main(args)
     from bot.commands import handoffs
 
     return handoffs.main(args)

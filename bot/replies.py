@@ -218,6 +218,15 @@ def too_long(language: str) -> Reply:
     )
 
 
+def forgotten(language: str) -> Reply:
+    """After the person asked Drom to erase what they wrote."""
+    _ = gettext_for(language)
+    return Reply(
+        _("Done: everything you wrote to Drom here has been deleted. You can start again at any time."),
+        [],
+    )
+
+
 def unavailable(language: str) -> Reply:
     """When the assistant itself cannot answer right now."""
     _ = gettext_for(language)

@@ -17,6 +17,16 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 
+def create_database(admin_url: str, name: str) -> str:
+    """Create (or recreate) database `name` on the server of `admin_url`; returns its URL."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return engine.url.set(database=name).render_as_string(hide_password=False)
+
+
 class PostgresUnavailable(RuntimeError):
     """No PostgreSQL server binaries; the message says how to get them."""
 
@@ -71,12 +81,7 @@ class PostgresServer:
 
     def database(self) -> str:
         self._count += 1
-        name = f"drom_test_{self._count}"
-        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        return f"postgresql+psycopg2://drom@127.0.0.1:{self.port}/{name}"
+        return create_database(self.admin_url, f"drom_test_{self._count}")
 
     def stop(self) -> None:
         try:
@@ -94,10 +99,4 @@ class ExistingServer:
 
     def database(self) -> str:
         self._count += 1
-        name = f"drom_test_{os.getpid()}_{self._count}"
-        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        return engine.url.set(database=name).render_as_string(hide_password=False)
+        return create_database(self.admin_url, f"drom_test_{os.getpid()}_{self._count}")

@@ -121,3 +121,36 @@ def test_handoff_round_trip(stack: str) -> None:
 
     resumed = chat.say("je GP zadarmo?")
     assert answer_text("gp.cost", "sk") in resumed[0]["text"]
+
+
+def test_forget_erases_the_conversation_here_and_in_rasa(stack: str, stack_settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from bot.db.models import Conversation
+
+    chat = Chat(stack)
+    chat.say("Cum aplic pentru settled status?")
+    chat.say(payload="/human_handoff")
+    with session_scope() as session:
+        conversation = session.scalars(select(Conversation).where(Conversation.external_id == chat.user)).one()
+        public_id = conversation.public_id
+    tracker = httpx.get(f"{stack_settings.rasa_url}/conversations/{public_id}/tracker", timeout=10).json()
+    assert any(e["event"] == "user" for e in tracker["events"])
+
+    response = httpx.post(f"{stack}/api/forget", json={"user": chat.user}, timeout=30)
+    assert response.status_code == 200
+    assert response.json()["messages"] == [replies.forgotten("ro").as_dict()]
+
+    with session_scope() as session:
+        assert session.scalars(select(Conversation).where(Conversation.external_id == chat.user)).first() is None
+    handoffs = httpx.get(f"{stack}/api/handoffs", timeout=10).json()["handoffs"]
+    assert not [h for h in handoffs if any("settled" in m["text"] for m in h["messages"] if m["role"] == "person"
+                                           and "Cum aplic" in m["text"])]
+    tracker = httpx.get(f"{stack_settings.rasa_url}/conversations/{public_id}/tracker", timeout=10).json()
+    assert not [e for e in tracker["events"] if e["event"] in ("user", "bot")]
+
+    fresh = chat.say("buna ziua")
+    assert fresh[0]["text"].startswith(gettext_for("ro")("Hello, I am Drom. I answer questions about the GP "
+                                                         "(family doctor), school places and settled status. "
+                                                         "It is free. A community champion who speaks your "
+                                                         "language can help you too.")[:20])

@@ -73,3 +73,22 @@ def test_webchat_page_and_assets_are_served_locally(client: TestClient) -> None:
     assert page.status_code == 200 and "/static/webchat.js" in page.text
     assert "http" not in page.text.replace("http-equiv", "")
     assert client.get("/static/webchat.js").status_code == 200
+
+
+@pytest.mark.parametrize("body", [b"{}", b'{"user": ""}', b"nope"])
+def test_forget_needs_a_user(client: TestClient, body: bytes) -> None:
+    response = client.post("/api/forget", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"]
+
+
+def test_forget_with_rasa_down_erases_nothing_and_says_so(client: TestClient) -> None:
+    from sqlalchemy import select
+
+    from bot.db.models import Conversation
+    from bot.db.session import session_scope
+
+    client.post("/api/messages", json={"user": "keep-1", "text": "ahoj"})
+    response = client.post("/api/forget", json={"user": "keep-1"})
+    assert response.status_code == 503 and "Try again" in response.json()["error"]
+    with session_scope() as session:
+        assert session.scalars(select(Conversation).where(Conversation.external_id == "keep-1")).first()

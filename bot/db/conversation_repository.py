@@ -114,3 +114,17 @@ def take_outbound(*, session: Session, conversation_id: int) -> list[dict]:
     for message in pending:
         message.delivered_at = now
     return [json.loads(message.body) for message in pending]
+
+
+def erase_conversation(*, session: Session, channel: str, external_id: str) -> bool:
+    """Delete everything stored about one person on one channel; False when there was nothing.
+
+    Handoffs, their transcripts and queued messages go with the conversation (ON DELETE CASCADE).
+    """
+    conversation = session.scalars(
+        select(Conversation).where(Conversation.channel == channel, Conversation.external_id == external_id)
+    ).first()
+    if conversation is None:
+        return False
+    session.delete(conversation)
+    return True

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from bot import replies
 from bot.db.conversation_repository import (
     add_handoff_message,
+    erase_conversation,
     get_or_create_conversation,
     open_handoff_for,
 )
@@ -103,3 +104,29 @@ class Gateway:
             for answer in answers
             if answer.get("text") or answer.get("buttons")
         ]
+
+    async def forget(self, *, channel: str, external_id: str, language_hint: str | None = None) -> dict:
+        """Erase everything stored about this person, in Rasa first and then here.
+
+        Returns the confirmation to show them. If Rasa is down, RasaUnavailable is raised and
+        nothing is erased, so the person can simply ask again.
+        """
+        inbound = Inbound(channel, external_id, language_hint=language_hint)
+        language = await run_in_threadpool(_language_of, inbound)
+        public_id = await run_in_threadpool(_public_id_of, inbound)
+        await self._rasa.erase(sender=public_id)
+        await run_in_threadpool(_erase, channel, external_id)
+        logger.info("Erased a %s conversation on request", channel)
+        return replies.forgotten(language).as_dict()
+
+
+def _public_id_of(inbound: Inbound) -> str:
+    with session_scope() as session:
+        return get_or_create_conversation(
+            session=session, channel=inbound.channel, external_id=inbound.external_id
+        ).public_id
+
+
+def _erase(channel: str, external_id: str) -> None:
+    with session_scope() as session:
+        erase_conversation(session=session, channel=channel, external_id=external_id)

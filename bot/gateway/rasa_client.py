@@ -32,5 +32,14 @@ class RasaClient:
             raise RasaUnavailable(str(type(error).__name__)) from error
         return list(response.json())
 
+    async def erase(self, *, sender: str) -> None:
+        """Replace the Rasa tracker's events with none, so nothing the person said stays in Rasa."""
+        try:
+            response = await self._client.put(f"/conversations/{sender}/tracker/events", json=[])
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.warning("Rasa did not erase a tracker: %s", type(error).__name__)
+            raise RasaUnavailable(str(type(error).__name__)) from error
+
     async def close(self) -> None:
         await self._client.aclose()

@@ -18,7 +18,7 @@ from bot import handoff
 from bot.db.conversation_repository import get_or_create_conversation, take_outbound
 from bot.db.session import session_scope
 from bot.gateway.core import Gateway, Inbound
-from bot.gateway.rasa_client import RasaClient
+from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.settings import Settings, load_settings
 from bot.web.requests import json_object, optional_string, required_string
 
@@ -49,6 +49,19 @@ async def post_message(request: Request) -> Response:
         Inbound(channel=WEBCHAT, external_id=user, text=text, payload=payload, language_hint=hint)
     )
     return JSONResponse({"messages": messages})
+
+
+async def forget_user(request: Request) -> Response:
+    """`{"user": id}`: erase the person's conversation, handoffs and Rasa tracker (privacy on request)."""
+    data = await json_object(request)
+    user = required_string(data, "user", max_length=100)
+    hint = optional_string(data, "language_hint", max_length=20)
+    gateway: Gateway = request.app.state.gateway
+    try:
+        confirmation = await gateway.forget(channel=WEBCHAT, external_id=user, language_hint=hint)
+    except RasaUnavailable:
+        raise HTTPException(503, "Rasa is not answering; nothing was erased there. Try again shortly.") from None
+    return JSONResponse({"messages": [confirmation]})
 
 
 def _take_pending(user: str) -> list[dict]:
@@ -123,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthcheck", healthcheck),
         Route("/api/messages", post_message, methods=["POST"]),
         Route("/api/messages", get_messages, methods=["GET"]),
+        Route("/api/forget", forget_user, methods=["POST"]),
         Route("/api/handoffs", list_handoffs, methods=["GET"]),
         Route("/api/handoffs/{handoff_id}/close", close_handoff, methods=["POST"]),
         Route("/api/handoffs/{handoff_id}/reply", reply_to_handoff, methods=["POST"]),

@@ -57,5 +57,16 @@
     input.value = "";
     send({ text: text }, text);
   });
+  document.getElementById("forget").addEventListener("click", async () => {
+    const response = await fetch("/api/forget", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ user: user, language_hint: hint }),
+    });
+    const data = await response.json();
+    log.replaceChildren();
+    (data.messages || []).forEach((m) => show("bot", m));
+    if (data.error) show("bot", { text: data.error });
+  });
   setInterval(poll, 3000);
 })();
