@@ -11,7 +11,9 @@ from bot.stack import Stack, StackError
 
 def main(args: argparse.Namespace) -> int:
     stack = Stack(settings=load_settings(), log_dir=PROJECT_ROOT / "var" / "log")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C (even when started from a shell that ignores SIGINT in the background) and SIGTERM stop all three.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print("Starting Rasa, the action server and the gateway (logs in var/log/) ...", flush=True)
     try:
         stack.start()
