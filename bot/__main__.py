@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from bot.commands import champions
 from bot.settings import load_settings
 
 
@@ -26,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="accuracy on the held-out messages in tests/nlu/")
     evaluate.add_argument("--misses", action="store_true", help="also list every message it got wrong")
+
+    champions.add_parser(commands)
 
     handoffs = commands.add_parser("handoff", help="handoffs to champions")
     handoff_commands = handoffs.add_subparsers(dest="handoff_command", required=True)
@@ -71,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.commands import ask
 
         return ask.main(args)
+    if args.command == "champions":
+        return champions.main(args)
     if args.command == "evaluate":
         from bot.commands import evaluate
 

@@ -7,7 +7,7 @@ Each setting has a safe default so that `make run` works with no configuration a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,39 @@ def _float(name: str, default: float) -> float:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    """The Telegram channel; it runs only when `bot_token` is set."""
+
+    bot_token: str | None = None
+    api_base_url: str = "https://api.telegram.org/bot"
+    champions_chat_id: int | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.bot_token)
+
+
+def _telegram() -> TelegramSettings:
+    champions = os.environ.get("TELEGRAM_CHAMPIONS_CHAT_ID") or None
+    webhook_url = os.environ.get("TELEGRAM_WEBHOOK_URL") or None
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
+    if webhook_url and not secret:
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not; set a long random secret "
+            "(letters, digits, _ and -) so forged webhook requests can be refused."
+        )
+    return TelegramSettings(
+        bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
+        api_base_url=(os.environ.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot"),
+        champions_chat_id=_int("TELEGRAM_CHAMPIONS_CHAT_ID", 0) if champions else None,
+        webhook_url=webhook_url,
+        webhook_secret=secret,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Drom's configuration, read once from the environment by `load_settings()`."""
 
@@ -55,6 +88,8 @@ class Settings:
     content_dir: Path
     language_confidence: float
     log_level: str
+    telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings())
+    handoff_remind_minutes: int = 30
 
 
 def load_settings() -> Settings:
@@ -74,4 +109,6 @@ def load_settings() -> Settings:
         content_dir=PROJECT_ROOT / "content",
         language_confidence=_float("DROM_LANGUAGE_CONFIDENCE", 0.5),
         log_level=(os.environ.get("DROM_LOG_LEVEL") or "INFO").upper(),
+        telegram=_telegram(),
+        handoff_remind_minutes=_int("HANDOFF_REMIND_MINUTES", 30),
     )

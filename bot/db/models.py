@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -116,8 +117,15 @@ class Handoff(Base):
     urgent = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     closed_at = Column(DateTime, nullable=True)
+    champion_id = Column(ForeignKey("champions.id", ondelete="SET NULL"), nullable=True)
+    # Where the handoff's card sits in the champions' Telegram group (and its forum topic, if any).
+    card_chat_id = Column(BigInteger, nullable=True)
+    card_message_id = Column(BigInteger, nullable=True)
+    thread_id = Column(BigInteger, nullable=True)
+    card_posted_at = Column(DateTime, nullable=True)
 
     conversation = relationship("Conversation", back_populates="handoffs")
+    champion = relationship("Champion")
     messages = relationship(
         "HandoffMessage",
         back_populates="handoff",
@@ -142,6 +150,8 @@ class OutboxMessage(Base):
     body = Column(Text, nullable=False)  # JSON: {"text": ..., "buttons": [...]}
     created_at = Column(DateTime, nullable=False, default=utcnow)
     delivered_at = Column(DateTime, nullable=True)
+    attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    next_attempt_at = Column(DateTime, nullable=True)
 
 
 class HandoffMessage(Base):
@@ -154,5 +164,35 @@ class HandoffMessage(Base):
     role = Column(String(10), nullable=False)  # person, bot, champion
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    relayed_at = Column(DateTime, nullable=True)  # when it reached the champions' Telegram group
 
     handoff = relationship("Handoff", back_populates="messages")
+
+
+class Champion(Base):
+    """A community champion who answers handoffs (on Telegram: in the champions' group)."""
+
+    __tablename__ = "champions"
+
+    id = Column(Integer, primary_key=True)
+    telegram_user_id = Column(BigInteger, unique=True, nullable=False)
+    display_name = Column(String(80), nullable=False)
+    languages = Column(String(40), nullable=False)  # comma-separated codes, e.g. "sk,rom"
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+
+class ProcessedUpdate(Base):
+    """An inbound update already handled, so a redelivered one is not answered twice."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (UniqueConstraint("channel", "update_key"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(20), nullable=False)
+    update_key = Column(String(100), nullable=False)
+    received_at = Column(DateTime, nullable=False, default=utcnow)
