@@ -218,6 +218,15 @@ def too_long(language: str) -> Reply:
     )
 
 
+def forget_confirm(language: str) -> Reply:
+    """Before erasing: one button to confirm (the channel sets its payload)."""
+    _ = gettext_for(language)
+    return Reply(
+        _("Delete everything you wrote to Drom? This cannot be undone."),
+        [Button(_("Yes, delete everything"), "forget")],
+    )
+
+
 def forgotten(language: str) -> Reply:
     """After the person asked Drom to erase what they wrote."""
     _ = gettext_for(language)

@@ -105,6 +105,13 @@ class Gateway:
             if answer.get("text") or answer.get("buttons")
         ]
 
+    async def language_of(self, inbound: Inbound) -> str:
+        """The language Drom currently uses with this person."""
+        return await run_in_threadpool(_language_of, inbound)
+
+    async def in_handoff(self, inbound: Inbound) -> bool:
+        return await run_in_threadpool(_in_handoff, inbound)
+
     async def forget(self, *, channel: str, external_id: str, language_hint: str | None = None) -> dict:
         """Erase everything stored about this person, in Rasa first and then here.
 
@@ -130,3 +137,11 @@ def _public_id_of(inbound: Inbound) -> str:
 def _erase(channel: str, external_id: str) -> None:
     with session_scope() as session:
         erase_conversation(session=session, channel=channel, external_id=external_id)
+
+
+def _in_handoff(inbound: Inbound) -> bool:
+    with session_scope() as session:
+        conversation = get_or_create_conversation(
+            session=session, channel=inbound.channel, external_id=inbound.external_id
+        )
+        return open_handoff_for(session=session, conversation_id=conversation.id) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -62,6 +63,22 @@ async def forget_user(request: Request) -> Response:
     except RasaUnavailable:
         raise HTTPException(503, "Rasa is not answering; nothing was erased there. Try again shortly.") from None
     return JSONResponse({"messages": [confirmation]})
+
+
+async def telegram_webhook(request: Request) -> Response:
+    """Telegram's webhook: 403 without the right secret token, 400 for a body that is not an update."""
+    channel = request.app.state.telegram
+    secret = request.app.state.settings.telegram.webhook_secret
+    if channel is None or not secret:
+        raise HTTPException(404, "The Telegram webhook is not configured on this gateway.")
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        raise HTTPException(403, "Wrong or missing secret token.")
+    data = await json_object(request)
+    if not isinstance(data.get("update_id"), int):
+        raise HTTPException(400, "A Telegram update needs an integer `update_id`.")
+    await channel.process_webhook(data)
+    return JSONResponse({"ok": True})
 
 
 def _take_pending(user: str) -> list[dict]:
@@ -126,9 +143,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         app.state.gateway = Gateway(rasa)
+        app.state.telegram = None
+        if settings.telegram.enabled:
+            from bot.channels.telegram.application import TelegramChannel
+
+            app.state.telegram = TelegramChannel(settings, app.state.gateway)
+            await app.state.telegram.start()
         try:
             yield
         finally:
+            if app.state.telegram is not None:
+                await app.state.telegram.stop()
             await rasa.close()
 
     routes = [
@@ -137,9 +162,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/messages", post_message, methods=["POST"]),
         Route("/api/messages", get_messages, methods=["GET"]),
         Route("/api/forget", forget_user, methods=["POST"]),
+        Route("/webhooks/telegram", telegram_webhook, methods=["POST"]),
         Route("/api/handoffs", list_handoffs, methods=["GET"]),
         Route("/api/handoffs/{handoff_id}/close", close_handoff, methods=["POST"]),
         Route("/api/handoffs/{handoff_id}/reply", reply_to_handoff, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
+    app.state.settings = settings
+    return app

@@ -30,8 +30,10 @@ class FakeTelegram:
     """State of the fake: calls made by the bot, updates waiting, failures to inject."""
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    results: list[tuple[dict[str, Any], Any]] = field(default_factory=list)  # (params, result) per call
     updates: deque = field(default_factory=deque)
     failures: deque = field(default_factory=deque)  # (status, retry_after) for the next send calls
+    forum: bool = False  # whether the champions' group is a forum (topics per handoff)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -58,6 +60,32 @@ class FakeTelegram:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return self.push_update({"message": message})
 
+    def group_update(self, user_id: int, text: str, *, chat_id: int, reply_to: int | None = None,
+                     thread_id: int | None = None) -> int:
+        """A message in the champions' group, optionally replying to one of the bot's messages."""
+        fields: dict[str, Any] = {}
+        if reply_to is not None:
+            fields["reply_to_message"] = {"message_id": reply_to, "date": int(time.time()),
+                                          "chat": {"id": chat_id, "type": "supergroup"}, "from": BOT_USER, "text": "card"}
+        if thread_id is not None:
+            fields.update(message_thread_id=thread_id, is_topic_message=True)
+        return self.text_update(user_id, text, chat_id=chat_id, language_code=None, **fields)
+
+    def callback_update(self, user_id: int, data: str, *, language_code: str = "en") -> int:
+        user = {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": language_code}
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": user_id, "type": "private"}, "from": BOT_USER, "text": "buttons"}
+        return self.push_update({"callback_query": {"id": str(next(self._message_ids)), "from": user,
+                                                    "chat_instance": "ci", "message": message, "data": data}})
+
+    def sticker_update(self, user_id: int, *, language_code: str = "en") -> int:
+        user = {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": language_code}
+        sticker = {"file_id": "st1", "file_unique_id": "stu1", "type": "regular", "width": 512, "height": 512,
+                   "is_animated": False, "is_video": False}
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": user_id, "type": "private"}, "from": user, "sticker": sticker}
+        return self.push_update({"message": message})
+
     def fail_next(self, status: int, retry_after: int | None = None, times: int = 1) -> None:
         for _ in range(times):
             self.failures.append((status, retry_after))
@@ -81,9 +109,16 @@ class FakeTelegram:
             if retry_after is not None:
                 body["parameters"] = {"retry_after": retry_after}
             return JSONResponse(body, status_code=status)
+        result = self._result(method, params)
         with self._lock:
             self.calls.append((method, params))
-        return JSONResponse({"ok": True, "result": self._result(method, params)})
+            self.results.append((params, result))
+        return JSONResponse({"ok": True, "result": result})
+
+    def calls_with_results(self) -> list[tuple[int | None, dict[str, Any]]]:
+        """(message_id of the result, params) for every call, to reply to what the bot sent."""
+        with self._lock:
+            return [(r.get("message_id") if isinstance(r, dict) else None, p) for p, r in self.results]
 
     async def _get_updates(self, params: dict[str, Any]) -> JSONResponse:
         offset = int(params.get("offset") or 0)
@@ -108,6 +143,12 @@ class FakeTelegram:
             if params.get("message_thread_id"):
                 result["message_thread_id"] = int(params["message_thread_id"])
             return result
+        if method == "getChat":
+            chat_id = int(params.get("chat_id") or 0)
+            return {"id": chat_id, "type": "supergroup", "title": "Champions", "is_forum": self.forum,
+                    "accent_color_id": 0, "max_reaction_count": 11}
+        if method == "copyMessage":
+            return {"message_id": next(self._message_ids)}
         if method == "createForumTopic":
             return {"message_thread_id": next(self._message_ids), "name": params.get("name", ""), "icon_color": 0}
         return True
@@ -120,7 +161,7 @@ class FakeTelegramServer:
         self.fake = FakeTelegram()
         self.port = port
         app = Starlette(routes=[Route("/bot{token}/{method}", self.fake.handle, methods=["GET", "POST"])])
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     @property

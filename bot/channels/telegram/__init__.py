@@ -1,0 +1,1 @@
+"""The Telegram channel (python-telegram-bot): people talk to Drom; champions answer in a group."""
