@@ -128,3 +128,15 @@ def test_forget_asks_first_then_erases(telegram: FakeTelegram) -> None:
     wait_for(lambda: replies.forget_confirm("ro").text in texts_to(telegram, user))
     telegram.callback_update(user, "drom:forget", language_code="ro")
     wait_for(lambda: replies.forgotten("ro").text in texts_to(telegram, user))
+
+
+def test_edited_messages_are_not_answered_again(telegram: FakeTelegram) -> None:
+    user = 7600
+    telegram.text_update(user, "Is the GP free?", language_code="en")
+    wait_for(lambda: any(answer_text("gp.cost", "en") in t for t in texts_to(telegram, user)))
+    before = len(texts_to(telegram, user))
+    telegram.push_update({"edited_message": {
+        "message_id": 1, "date": int(time.time()), "edit_date": int(time.time()), "text": "Is school free?",
+        "chat": {"id": user, "type": "private"}, "from": {"id": user, "is_bot": False, "first_name": "T"}}})
+    time.sleep(2)
+    assert len(texts_to(telegram, user)) == before
