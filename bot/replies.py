@@ -218,6 +218,20 @@ def too_long(language: str) -> Reply:
     )
 
 
+def safeguarding(language: str) -> Reply:
+    """For a message that signals danger: emergency numbers first, and a champion is on the way."""
+    _ = gettext_for(language)
+    return Reply(
+        "\n\n".join([
+            _("If someone is in danger or badly hurt right now, call 999. It is free."),
+            _("For urgent medical help that is not an emergency, call NHS 111 (free, 24 hours). "
+              "Say the name of your language and they will get an interpreter."),
+            _("I have asked a community champion to contact you here as soon as possible."),
+        ]),
+        [],
+    )
+
+
 def forget_confirm(language: str) -> Reply:
     """Before erasing: one button to confirm (the channel sets its payload)."""
     _ = gettext_for(language)

@@ -140,3 +140,10 @@ def test_edited_messages_are_not_answered_again(telegram: FakeTelegram) -> None:
         "chat": {"id": user, "type": "private"}, "from": {"id": user, "is_bot": False, "first_name": "T"}}})
     time.sleep(2)
     assert len(texts_to(telegram, user)) == before
+
+
+def test_danger_gets_999_at_once_and_an_urgent_card(telegram: FakeTelegram) -> None:
+    user = 7700
+    telegram.text_update(user, "my husband beats me and the children", language_code="en")
+    wait_for(lambda: replies.safeguarding("en").text in texts_to(telegram, user))
+    wait_for(lambda: any(t.startswith("URGENT") and "beats me" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))

@@ -15,14 +15,18 @@ from starlette.concurrency import run_in_threadpool
 
 from bot import replies
 from bot.db.conversation_repository import (
+    TranscriptLine,
     add_handoff_message,
     erase_conversation,
     get_or_create_conversation,
+    open_handoff,
     open_handoff_for,
 )
 from bot.db.session import session_scope
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
+from bot.language_choice import Detection, resolve_language
 from bot.languages import normalise_code
+from bot.safeguarding import signals_danger
 from bot.settings import DEFAULT_LANGUAGE
 
 logger = logging.getLogger(__name__)
@@ -70,6 +74,31 @@ def _route(inbound: Inbound, message: str) -> Route:
         )
 
 
+def _open_urgent_handoff(inbound: Inbound, text: str, detection: Detection, threshold: float) -> str:
+    """Open (or escalate) an urgent handoff for a message that signals danger; returns the language."""
+    with session_scope() as session:
+        conversation = get_or_create_conversation(
+            session=session, channel=inbound.channel, external_id=inbound.external_id
+        )
+        language = resolve_language(
+            current=conversation.language, chosen=False, detection=detection,
+            hint=inbound.language_hint, threshold=threshold,
+        )
+        conversation.language = conversation.language or language
+        handoff = open_handoff_for(session=session, conversation_id=conversation.id)
+        if handoff is None:
+            open_handoff(
+                session=session, conversation=conversation, language=language, reason="safeguarding",
+                recent=[TranscriptLine(role="person", text=text)], urgent=True,
+            )
+            return language
+        add_handoff_message(session=session, handoff=handoff, role="person", text=text)
+        if not handoff.urgent:
+            handoff.urgent = True
+            handoff.card_posted_at = None  # the champions' group sees it again, marked urgent
+        return handoff.language
+
+
 def _language_of(inbound: Inbound) -> str:
     with session_scope() as session:
         conversation = get_or_create_conversation(
@@ -81,8 +110,9 @@ def _language_of(inbound: Inbound) -> str:
 class Gateway:
     """Channel-independent handling of inbound messages."""
 
-    def __init__(self, rasa: RasaClient) -> None:
+    def __init__(self, rasa: RasaClient, language_confidence: float = 0.5) -> None:
         self._rasa = rasa
+        self._language_confidence = language_confidence
 
     async def handle(self, inbound: Inbound) -> list[dict]:
         """Answer one inbound message with a list of {"text", "buttons"} messages."""
@@ -91,6 +121,13 @@ class Gateway:
             language = await run_in_threadpool(_language_of, inbound)
             reply = replies.unsupported_input(language) if not message else replies.too_long(language)
             return [reply.as_dict()]
+        if inbound.text and signals_danger(inbound.text):
+            detection = await self._rasa.detect_language(inbound.text)
+            language = await run_in_threadpool(
+                _open_urgent_handoff, inbound, inbound.text, detection, self._language_confidence
+            )
+            logger.warning("A message signalled danger; an urgent handoff is open")
+            return [replies.safeguarding(language).as_dict()]
         route = await run_in_threadpool(_route, inbound, message)
         if route.in_handoff:
             return [replies.handoff_waiting(route.language).as_dict()] if route.first_in_handoff else []

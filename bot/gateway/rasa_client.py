@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from bot.language_choice import Detection
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,6 +33,17 @@ class RasaClient:
             logger.warning("Rasa did not answer: %s", type(error).__name__)
             raise RasaUnavailable(str(type(error).__name__)) from error
         return list(response.json())
+
+    async def detect_language(self, text: str) -> Detection:
+        """The language identifier's guess for `text` (Rasa's /model/parse), without a conversation turn."""
+        try:
+            response = await self._client.post("/model/parse", json={"text": text})
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.warning("Rasa did not parse: %s", type(error).__name__)
+            return Detection(None, 0.0)
+        language = response.json().get("language") or {}
+        return Detection(language.get("code"), float(language.get("confidence") or 0.0))
 
     async def erase(self, *, sender: str) -> None:
         """Replace the Rasa tracker's events with none, so nothing the person said stays in Rasa."""
