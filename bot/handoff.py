@@ -62,11 +62,8 @@ def close(handoff_id: int) -> bool:
         handoff = close_handoff(session=session, handoff_id=handoff_id)
         if handoff is None:
             return False
-        queue_outbound(
-            session=session,
-            conversation_id=handoff.conversation_id,
-            message=replies.handoff_closed(handoff.language).as_dict(),
-        )
+        for reply in (replies.handoff_closed(handoff.language), replies.feedback_question(handoff.language)):
+            queue_outbound(session=session, conversation_id=handoff.conversation_id, message=reply.as_dict())
         return True
 
 

@@ -175,6 +175,23 @@ def handoff_waiting(language: str) -> Reply:
     return Reply(_("Thank you. A champion will read this and answer you here."))
 
 
+FEEDBACK_PAYLOAD = "/drom_feedback{{\"helped\": \"{answer}\"}}"
+
+
+def feedback_question(language: str) -> Reply:
+    """Asked once after a champion closes a handoff; the answer is stored with the handoff."""
+    _ = gettext_for(language)
+    return Reply(
+        _("Did the champion help you?"),
+        [Button(_("Yes"), FEEDBACK_PAYLOAD.format(answer="yes")), Button(_("No"), FEEDBACK_PAYLOAD.format(answer="no"))],
+    )
+
+
+def feedback_thanks(language: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(_("Thank you. This helps us do better."), topic_menu(language).buttons)
+
+
 def handoff_closed(language: str) -> Reply:
     _ = gettext_for(language)
     text = _("The champion has closed this conversation. I am here again if you have another question.")

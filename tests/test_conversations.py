@@ -116,8 +116,16 @@ def test_handoff_round_trip(stack: str) -> None:
     assert chat.pending() == [{"text": "Dobrý deň, pomôžem vám.", "buttons": []}]
 
     assert httpx.post(f"{stack}/api/handoffs/{mine['id']}/close").status_code == 200
-    assert chat.pending()[0]["text"] == replies.handoff_closed("sk").text
+    closed, question = chat.pending()
+    assert closed["text"] == replies.handoff_closed("sk").text
+    assert question == replies.feedback_question("sk").as_dict()
     assert httpx.post(f"{stack}/api/handoffs/{mine['id']}/close").status_code == 404
+
+    assert chat.say(payload=question["buttons"][0]["payload"])[0]["text"] == replies.feedback_thanks("sk").text
+    with session_scope() as session:
+        from bot.db.models import Handoff
+
+        assert session.get(Handoff, mine["id"]).helped is True
 
     resumed = chat.say("je GP zadarmo?")
     assert answer_text("gp.cost", "sk") in resumed[0]["text"]

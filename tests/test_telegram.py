@@ -105,6 +105,9 @@ def test_handoff_round_trip_through_the_champions_group(telegram: FakeTelegram) 
 
     telegram.group_update(CHAMPION, "/close", chat_id=CHAMPIONS_CHAT, reply_to=card_id)
     wait_for(lambda: replies.handoff_closed("sk").text in texts_to(telegram, user))
+    wait_for(lambda: replies.feedback_question("sk").text in texts_to(telegram, user))
+    telegram.callback_update(user, replies.feedback_question("sk").buttons[1].payload, language_code="sk")
+    wait_for(lambda: replies.feedback_thanks("sk").text in texts_to(telegram, user))
 
     telegram.text_update(user, "je GP zadarmo?", language_code="sk")
     wait_for(lambda: any(answer_text("gp.cost", "sk") in t for t in texts_to(telegram, user)))

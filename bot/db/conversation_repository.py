@@ -71,6 +71,14 @@ def open_handoff(
     return handoff, True
 
 
+def latest_closed_handoff(*, session: Session, conversation_id: int) -> Handoff | None:
+    return session.scalars(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id, Handoff.status == "closed")
+        .order_by(Handoff.closed_at.desc(), Handoff.id.desc())
+    ).first()
+
+
 def add_handoff_message(*, session: Session, handoff: Handoff, role: str, text: str) -> None:
     session.add(HandoffMessage(handoff=handoff, role=role, text=text))
 

@@ -123,6 +123,7 @@ class Handoff(Base):
     card_message_id = Column(BigInteger, nullable=True)
     thread_id = Column(BigInteger, nullable=True)
     card_posted_at = Column(DateTime, nullable=True)
+    helped = Column(Boolean, nullable=True)  # the person's answer to "did this help?" after closing
 
     conversation = relationship("Conversation", back_populates="handoffs")
     champion = relationship("Champion")

@@ -19,6 +19,7 @@ from bot.db.conversation_repository import (
     add_handoff_message,
     erase_conversation,
     get_or_create_conversation,
+    latest_closed_handoff,
     open_handoff,
     open_handoff_for,
 )
@@ -32,6 +33,7 @@ from bot.settings import DEFAULT_LANGUAGE
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 2000
+FEEDBACK_PREFIX = "/drom_feedback"  # the "did this help?" buttons; answered here, not by Rasa
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,19 @@ def _open_urgent_handoff(inbound: Inbound, text: str, detection: Detection, thre
         return handoff.language
 
 
+def _record_feedback(inbound: Inbound, helped: bool) -> str:
+    """Store "did this help?" on the person's latest closed handoff (once); returns their language."""
+    with session_scope() as session:
+        conversation = get_or_create_conversation(
+            session=session, channel=inbound.channel, external_id=inbound.external_id
+        )
+        handoff = latest_closed_handoff(session=session, conversation_id=conversation.id)
+        if handoff is not None and handoff.helped is None:
+            handoff.helped = helped
+        language = handoff.language if handoff is not None else None
+        return conversation.language or language or normalise_code(inbound.language_hint) or DEFAULT_LANGUAGE
+
+
 def _language_of(inbound: Inbound) -> str:
     with session_scope() as session:
         conversation = get_or_create_conversation(
@@ -121,6 +136,9 @@ class Gateway:
             language = await run_in_threadpool(_language_of, inbound)
             reply = replies.unsupported_input(language) if not message else replies.too_long(language)
             return [reply.as_dict()]
+        if message.startswith(FEEDBACK_PREFIX):
+            language = await run_in_threadpool(_record_feedback, inbound, '"yes"' in message)
+            return [replies.feedback_thanks(language).as_dict()]
         if inbound.text and signals_danger(inbound.text):
             detection = await self._rasa.detect_language(inbound.text)
             language = await run_in_threadpool(
