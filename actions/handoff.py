@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_turn import begin_turn, channel_metadata, greet_if_first, remember_language, send
+from sqlalchemy.orm import Session
+
 from bot import replies
+from bot.availability import next_champion_time, previous_champion
 from bot.db.conversation_repository import (
     TranscriptLine,
     find_by_public_id,
@@ -17,6 +22,7 @@ from bot.db.conversation_repository import (
     open_handoff,
 )
 from bot.db.session import session_scope
+from bot.settings import load_settings
 
 RECENT_MESSAGES = 10
 
@@ -48,14 +54,26 @@ def start_handoff(
                 session=session, channel=channel, external_id=tracker.sender_id
             )
         started = replies.handoff_started(language)
-        open_handoff(
+        handoff, new = open_handoff(
             session=session,
             conversation=conversation,
             language=language,
             reason=reason,
             recent=[*recent_transcript(tracker), TranscriptLine(role="bot", text=started.text)],
         )
-    send(dispatcher, started)
+        follow_up = [expectation(session, language)]
+        previous = previous_champion(session=session, conversation_id=conversation.id, language=language)
+        if new and previous is not None:
+            handoff.preferred_champion_id = previous.id
+            follow_up.insert(0, replies.same_champion_again(language, previous.display_name))
+    for reply in (started, *follow_up):
+        send(dispatcher, reply)
+
+
+def expectation(session: Session, language: str) -> replies.Reply:
+    """When the person can expect an answer, from the rotas of champions who speak their language."""
+    now = dt.datetime.now(ZoneInfo(load_settings().timezone))
+    return replies.expected_answer(language, next_champion_time(session=session, language=language, now=now), now)
 
 
 class ActionHandoff(Action):

@@ -67,3 +67,9 @@ def format_month_year(day: dt.date, language: str) -> str:
 def format_clock(moment: dt.time, language: str) -> str:
     """A time of day in the language's conventions (e.g. 17:00)."""
     return format_time(moment, "short", locale=format_locale(language))
+
+
+def format_weekday_time(moment: dt.datetime, language: str) -> str:
+    """E.g. 'Monday 09:00' / 'pondelok 9:00', in the language's conventions (Romani: Slovak's)."""
+    day = format_date(moment.date(), "EEEE", locale=format_locale(language))
+    return f"{day} {format_clock(moment.timetz(), language)}"

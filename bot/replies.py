@@ -7,11 +7,12 @@ channel gets the same words and the same buttons. Buttons use Rasa's payload syn
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
 from bot.db.faq_repository import PublishedAnswer
-from bot.i18n import N_, format_month_year, gettext_for
+from bot.i18n import N_, format_month_year, format_weekday_time, gettext_for
 from bot.languages import NATIVE_NAMES
 from bot.settings import LANGUAGES
 
@@ -168,6 +169,25 @@ def handoff_started(language: str) -> Reply:
             "language, as soon as they can. You can write your question now; they will read it."
         )
     )
+
+
+def expected_answer(language: str, when: dt.datetime | None, now: dt.datetime) -> Reply:
+    """Roughly when a champion who speaks the person's language can answer (from their rotas)."""
+    _ = gettext_for(language)
+    if when is None:
+        return Reply(_("No champion who speaks your language is registered yet. A champion will answer as soon as one can."))
+    if when <= now:
+        return Reply(_("A champion who speaks your language is on duty now."))
+    return Reply(
+        _("A champion who speaks your language is next on duty on {day_and_time}.").format(
+            day_and_time=format_weekday_time(when, language)
+        )
+    )
+
+
+def same_champion_again(language: str, name: str) -> Reply:
+    _ = gettext_for(language)
+    return Reply(_("{name} helped you last time. I have asked {name} again.").format(name=name))
 
 
 def handoff_waiting(language: str) -> Reply:

@@ -90,6 +90,8 @@ class Settings:
     log_level: str
     telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings())
     handoff_remind_minutes: int = 30
+    champion_hours: str = "mon-fri 09:00-17:00"
+    timezone: str = "Europe/London"
 
 
 def load_settings() -> Settings:
@@ -111,4 +113,6 @@ def load_settings() -> Settings:
         log_level=(os.environ.get("DROM_LOG_LEVEL") or "INFO").upper(),
         telegram=_telegram(),
         handoff_remind_minutes=_int("HANDOFF_REMIND_MINUTES", 30),
+        champion_hours=os.environ.get("CHAMPION_HOURS") or "mon-fri 09:00-17:00",
+        timezone=os.environ.get("DROM_TIMEZONE") or "Europe/London",
     )

@@ -85,13 +85,13 @@ def test_a_sticker_gets_a_localized_answer(telegram: FakeTelegram) -> None:
 
 def test_handoff_round_trip_through_the_champions_group(telegram: FakeTelegram) -> None:
     user = 7300
-    telegram.text_update(user, "Ako sa zaregistrujem u doktora GP?", language_code="sk")
+    telegram.text_update(user, "ako sa zaregistrujem k doktorovi, som novy v Leedse", language_code="sk")
     wait_for(lambda: texts_to(telegram, user))
     telegram.text_update(user, "/human", language_code="sk")
     wait_for(lambda: replies.handoff_started("sk").text in texts_to(telegram, user))
 
     card = wait_for(lambda: next((p for p in telegram.sent(chat_id=CHAMPIONS_CHAT)
-                                  if "zaregistrujem" in p["text"] and "Anna" in p["text"]), None))
+                                  if "novy v Leedse" in p["text"] and "Anna" in p["text"]), None))
     card_id = next(m for m, p in telegram.calls_with_results() if p is card)
     telegram.text_update(user, "potrebujem pomoc s formularom", language_code="sk")
     wait_for(lambda: any("potrebujem pomoc s formularom" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))

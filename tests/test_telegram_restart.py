@@ -23,7 +23,7 @@ def test_restart_mid_handoff_loses_nothing(stack: str, stack_settings: Settings)
         fake = server.fake
         settings = Settings(**{
             **stack_settings.__dict__,
-            "telegram": TelegramSettings(bot_token="123456:RESTART", api_base_url=server.base_url,
+            "telegram": TelegramSettings(bot_token="654321:RESTART", api_base_url=server.base_url,
                                          champions_chat_id=GROUP),
         })
         with TestClient(create_app(settings)):

@@ -26,7 +26,7 @@ def webhook(stack: str, stack_settings: Settings) -> Iterator[tuple[TestClient, 
         settings = Settings(**{
             **stack_settings.__dict__,
             "telegram": TelegramSettings(
-                bot_token="123456:HOOK", api_base_url=server.base_url,
+                bot_token="111111:HOOK", api_base_url=server.base_url,
                 webhook_url="https://drom.example.org/webhooks/telegram", webhook_secret=SECRET,
             ),
         })

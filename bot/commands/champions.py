@@ -15,6 +15,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--telegram-id", type=int, required=True, help="their numeric Telegram user id")
     add.add_argument("--name", required=True, help="the name people see before each reply")
     add.add_argument("--languages", required=True, help="comma-separated: rom,sk,cs,ro,en")
+    add.add_argument("--rota", help='weekly hours, e.g. "mon-fri 09:00-17:00; sat 10:00-13:00" (default CHAMPION_HOURS)')
     sub.add_parser("list", help="every champion, with languages and whether active")
     remove = sub.add_parser("remove", help="remove a champion")
     remove.add_argument("--telegram-id", type=int, required=True)
@@ -25,14 +26,15 @@ def main(args: argparse.Namespace) -> int:
         with session_scope() as session:
             if args.champions_command == "add":
                 champion = add_champion(
-                    session=session, telegram_user_id=args.telegram_id, name=args.name, languages=args.languages
+                    session=session, telegram_user_id=args.telegram_id, name=args.name,
+                    languages=args.languages, rota=getattr(args, "rota", None),
                 )
                 print(f"Champion {champion.display_name} ({champion.languages}) can now answer handoffs.")
             elif args.champions_command == "list":
                 champions = list_champions(session=session)
                 for c in champions:
                     state = "active" if c.active else "inactive"
-                    print(f"{c.telegram_user_id}\t{c.display_name}\t{c.languages}\t{state}")
+                    print(f"{c.telegram_user_id}\t{c.display_name}\t{c.languages}\t{c.rota or 'default hours'}\t{state}")
                 if not champions:
                     print("No champions yet. Add one: python -m bot champions add --telegram-id ID --name NAME --languages sk,rom")
             elif not remove_champion(session=session, telegram_user_id=args.telegram_id):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Champion
+from bot.rota import RotaError, parse_rota
 from bot.settings import LANGUAGES
 
 
@@ -22,7 +23,9 @@ def parse_languages(raw: str) -> str:
     return ",".join(dict.fromkeys(codes))
 
 
-def add_champion(*, session: Session, telegram_user_id: int, name: str, languages: str) -> Champion:
+def add_champion(
+    *, session: Session, telegram_user_id: int, name: str, languages: str, rota: str | None = None
+) -> Champion:
     """Register a champion, or update the name and languages of one already registered."""
     name = name.strip()
     if not name or len(name) > 80:
@@ -33,6 +36,12 @@ def add_champion(*, session: Session, telegram_user_id: int, name: str, language
         session.add(champion)
     champion.display_name = name
     champion.languages = parse_languages(languages)
+    if rota is not None:
+        try:
+            parse_rota(rota)
+        except RotaError as error:
+            raise ChampionError(f"--rota: {error}") from None
+        champion.rota = rota.strip() or None
     champion.active = True
     session.flush()
     return champion

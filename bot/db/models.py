@@ -124,9 +124,12 @@ class Handoff(Base):
     thread_id = Column(BigInteger, nullable=True)
     card_posted_at = Column(DateTime, nullable=True)
     helped = Column(Boolean, nullable=True)  # the person's answer to "did this help?" after closing
+    # The champion who helped this person within the last 30 days, offered again (continuity).
+    preferred_champion_id = Column(ForeignKey("champions.id", ondelete="SET NULL"), nullable=True)
 
     conversation = relationship("Conversation", back_populates="handoffs")
-    champion = relationship("Champion")
+    champion = relationship("Champion", foreign_keys=[champion_id])
+    preferred_champion = relationship("Champion", foreign_keys=[preferred_champion_id])
     messages = relationship(
         "HandoffMessage",
         back_populates="handoff",
@@ -179,6 +182,7 @@ class Champion(Base):
     telegram_user_id = Column(BigInteger, unique=True, nullable=False)
     display_name = Column(String(80), nullable=False)
     languages = Column(String(40), nullable=False)  # comma-separated codes, e.g. "sk,rom"
+    rota = Column(String(200), nullable=True)  # e.g. "mon-fri 09:00-17:00"; None = CHAMPION_HOURS
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 

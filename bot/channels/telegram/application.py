@@ -42,17 +42,18 @@ MEDIA = (
 )
 
 
-def _first_time(update_id: int) -> bool:
+def _first_time(update_key: str) -> bool:
     try:
         with session_scope() as session:
-            session.add(ProcessedUpdate(channel="telegram", update_key=str(update_id)))
+            session.add(ProcessedUpdate(channel="telegram", update_key=update_key))
         return True
     except IntegrityError:
         return False
 
 
 async def skip_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await run_in_threadpool(_first_time, update.update_id):
+    # update_id is unique per bot; the bot's id is the part of the token before the colon.
+    if not await run_in_threadpool(_first_time, f"{context.bot_data['bot_id']}:{update.update_id}"):
         logger.info("Skipped a redelivered Telegram update")
         raise ApplicationHandlerStop
 
@@ -81,7 +82,9 @@ def build_application(settings: Settings, gateway: Gateway) -> Application:
         application.bot, telegram.champions_chat_id, dt.timedelta(minutes=settings.handoff_remind_minutes)
     )
     sender = Sender(application.bot, relay)
-    application.bot_data.update(gateway=gateway, relay=relay, sender=sender, wake=sender.wake)
+    application.bot_data.update(
+        gateway=gateway, relay=relay, sender=sender, wake=sender.wake, bot_id=telegram.bot_token.split(":")[0]
+    )
     return application
 
 

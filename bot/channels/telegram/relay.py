@@ -47,6 +47,8 @@ def card_text(handoff: Handoff, champion_names: list[str], *, reminder: bool) ->
     lines.append(_("Waiting {minutes} min. Reason: {reason}").format(minutes=waiting, reason=handoff.reason))
     speakers = ", ".join(champion_names) or _("nobody registered yet")
     lines.append(_("Speaks {language}: {names}").format(language=handoff.language, names=speakers))
+    if handoff.preferred_champion is not None:
+        lines.append(_("Asked for {name}, who helped last time.").format(name=handoff.preferred_champion.display_name))
     lines.append("")
     for message in handoff.messages[-CARD_LINES:]:
         lines.append(f"{message.role}: {message.text}")

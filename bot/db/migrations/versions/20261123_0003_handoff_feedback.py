@@ -1,4 +1,4 @@
-"""handoff feedback: did the champion's help work for the person
+"""handoff feedback, champions' rotas, the champion who helped last time
 
 Revision ID: 0003
 Revises: 0002
@@ -19,8 +19,19 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("handoffs") as batch:
         batch.add_column(sa.Column("helped", sa.Boolean(), nullable=True))
+        batch.add_column(sa.Column("preferred_champion_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            "fk_handoffs_preferred_champion_id", "champions", ["preferred_champion_id"], ["id"],
+            ondelete="SET NULL",
+        )
+    with op.batch_alter_table("champions") as batch:
+        batch.add_column(sa.Column("rota", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("champions") as batch:
+        batch.drop_column("rota")
     with op.batch_alter_table("handoffs") as batch:
+        batch.drop_constraint("fk_handoffs_preferred_champion_id", type_="foreignkey")
+        batch.drop_column("preferred_champion_id")
         batch.drop_column("helped")
