@@ -96,6 +96,9 @@ def test_handoff_round_trip_through_the_champions_group(telegram: FakeTelegram) 
     telegram.text_update(user, "potrebujem pomoc s formularom", language_code="sk")
     wait_for(lambda: any("potrebujem pomoc s formularom" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))
 
+    telegram.sticker_update(user, language_code="sk")
+    wait_for(lambda: [p for p in telegram.sent("copyMessage") if int(p["from_chat_id"]) == user])
+
     telegram.group_update(NOT_A_CHAMPION, "I can help", chat_id=CHAMPIONS_CHAT, reply_to=card_id)
     wait_for(lambda: any("Only registered champions" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))
     assert not any("I can help" in t for t in texts_to(telegram, user))

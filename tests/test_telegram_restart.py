@@ -1,4 +1,4 @@
-"""A gateway restart in the middle of a handoff loses nothing, in either direction."""
+"""Telegram handoffs across a gateway restart (nothing lost) and in a forum group (a topic each)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,15 @@ from tests.test_telegram import texts_to, wait_for
 pytestmark = pytest.mark.stack
 
 GROUP = -100888
+CHAMPION_IN_FORUM = 9101
+
+
+def champion_add(telegram_id: int, name: str, languages: str) -> None:
+    from bot.db.champion_repository import add_champion
+    from bot.db.session import session_scope
+
+    with session_scope() as session:
+        add_champion(session=session, telegram_user_id=telegram_id, name=name, languages=languages)
 
 
 def test_restart_mid_handoff_loses_nothing(stack: str, stack_settings: Settings) -> None:
@@ -44,3 +53,24 @@ def test_restart_mid_handoff_loses_nothing(stack: str, stack_settings: Settings)
             wait_for(lambda: "Maria: Bună ziua, vă ajut eu." in texts_to(fake, user))
             wait_for(lambda: any("multumesc, astept" in t for t in texts_to(fake, GROUP)))
         assert texts_to(fake, user).count("Maria: Bună ziua, vă ajut eu.") == 1
+
+
+def test_in_a_forum_group_each_handoff_gets_its_own_topic(stack: str, stack_settings: Settings) -> None:
+    user = 7950
+    with FakeTelegramServer(free_port()) as server:
+        fake = server.fake
+        fake.forum = True
+        settings = Settings(**{
+            **stack_settings.__dict__,
+            "telegram": TelegramSettings(bot_token="222222:FORUM", api_base_url=server.base_url,
+                                         champions_chat_id=GROUP - 1),
+        })
+        champion_add(CHAMPION_IN_FORUM, "Radu", "ro")
+        with TestClient(create_app(settings)):
+            fake.text_update(user, "vreau sa vorbesc cu un om", language_code="ro")
+            card = wait_for(lambda: [p for p in fake.sent(chat_id=GROUP - 1)
+                                     if "message_thread_id" in p and "vreau sa vorbesc" in p["text"]])[0]
+            assert all(topic["name"].startswith("#") for topic in fake.sent("createForumTopic"))
+            thread = int(card["message_thread_id"])
+            fake.group_update(CHAMPION_IN_FORUM, "Bună, sunt Radu.", chat_id=GROUP - 1, thread_id=thread)
+            wait_for(lambda: "Radu: Bună, sunt Radu." in texts_to(fake, user))

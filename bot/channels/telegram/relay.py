@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from telegram import Bot, Message, Update
 from telegram.error import TelegramError
 
 from bot.db.champion_repository import speakers_of
-from bot.db.models import Handoff, utcnow
+from bot.db.conversation_repository import open_handoff_for
+from bot.db.models import Conversation, Handoff, HandoffMessage, utcnow
 from bot.db.relay_repository import handoffs_to_remind, handoffs_without_card, lines_to_relay
 from bot.db.session import session_scope
 from bot.i18n import gettext_for
@@ -138,8 +140,6 @@ class Relay:
             ]
 
     def _mark_relayed(self, line_id: int) -> None:
-        from bot.db.models import HandoffMessage
-
         with session_scope() as session:
             session.get(HandoffMessage, line_id).relayed_at = utcnow()
 
@@ -162,10 +162,6 @@ class Relay:
             logger.warning("Could not copy media to the champions: %s", type(error).__name__)
 
     def _card_of_chat(self, external_id: str) -> tuple[int, int | None] | None:
-        from bot.db.conversation_repository import open_handoff_for
-        from bot.db.models import Conversation
-        from sqlalchemy import select
-
         with session_scope() as session:
             conversation = session.scalars(
                 select(Conversation).where(Conversation.channel == "telegram", Conversation.external_id == external_id)
