@@ -74,3 +74,25 @@ def test_in_a_forum_group_each_handoff_gets_its_own_topic(stack: str, stack_sett
             thread = int(card["message_thread_id"])
             fake.group_update(CHAMPION_IN_FORUM, "Bună, sunt Radu.", chat_id=GROUP - 1, thread_id=thread)
             wait_for(lambda: "Radu: Bună, sunt Radu." in texts_to(fake, user))
+
+
+def test_an_update_stored_before_a_crash_is_handled_after_the_restart(stack: str, stack_settings: Settings) -> None:
+    import time
+
+    from bot.db.inbound_repository import store_update
+    from tests.test_conversations import answer_text
+
+    user = 7990
+    update = {"update_id": 777, "message": {
+        "message_id": 1, "date": int(time.time()), "text": "Is the GP free?",
+        "chat": {"id": user, "type": "private"},
+        "from": {"id": user, "is_bot": False, "first_name": "T", "language_code": "en"}}}
+    assert store_update(channel="telegram", update_key="333333:777", body=update)
+    assert not store_update(channel="telegram", update_key="333333:777", body=update)
+    with FakeTelegramServer(free_port()) as server:
+        settings = Settings(**{
+            **stack_settings.__dict__,
+            "telegram": TelegramSettings(bot_token="333333:CRASH", api_base_url=server.base_url),
+        })
+        with TestClient(create_app(settings)):
+            wait_for(lambda: any(answer_text("gp.cost", "en") in t for t in texts_to(server.fake, user)))

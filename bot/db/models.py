@@ -192,7 +192,8 @@ class Champion(Base):
 
 
 class ProcessedUpdate(Base):
-    """An inbound update already handled, so a redelivered one is not answered twice."""
+    """An inbound update, stored before it is acknowledged and kept (without its body) once handled,
+    so that a crash loses nothing and a redelivered update is not answered twice."""
 
     __tablename__ = "processed_updates"
     __table_args__ = (UniqueConstraint("channel", "update_key"),)
@@ -201,3 +202,5 @@ class ProcessedUpdate(Base):
     channel = Column(String(20), nullable=False)
     update_key = Column(String(100), nullable=False)
     received_at = Column(DateTime, nullable=False, default=utcnow)
+    body = Column(Text, nullable=True)  # the raw update (JSON) until it is handled, then NULL
+    processed_at = Column(DateTime, nullable=True)

@@ -1,8 +1,10 @@
 """The Telegram channel's python-telegram-bot `Application`, run inside the gateway process.
 
 Long polling by default; webhook mode when TELEGRAM_WEBHOOK_URL is set (the gateway serves
-`/webhooks/telegram` and refuses requests without the secret token). Every update is recorded
-by id first, so a redelivered update is not answered twice; edited messages are ignored.
+`/webhooks/telegram` and refuses requests without the secret token). Every update is stored in
+the database before it is acknowledged (before the next getUpdates, or before the webhook's 200)
+and handled from there, so a crash loses nothing and a redelivered update is handled once.
+Edited messages are ignored.
 """
 
 from __future__ import annotations
@@ -11,29 +13,30 @@ import asyncio
 import datetime as dt
 import logging
 
-from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from bot.channels.telegram import champions, person
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.sender import Sender
-from bot.db.models import ProcessedUpdate
+from bot.db.inbound_repository import mark_handled, store_update, unhandled_updates
 from bot.db.session import session_scope
 from bot.gateway.core import Gateway
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+POLL_TIMEOUT_SECONDS = 10
+RETRY_SECONDS = 2.0
 
 PERSON_COMMANDS = ["start", "language", "help", "human"]
 MEDIA = (
@@ -42,31 +45,15 @@ MEDIA = (
 )
 
 
-def _first_time(update_key: str) -> bool:
-    try:
-        with session_scope() as session:
-            session.add(ProcessedUpdate(channel="telegram", update_key=update_key))
-        return True
-    except IntegrityError:
-        return False
-
-
-async def skip_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    # update_id is unique per bot; the bot's id is the part of the token before the colon.
-    if not await run_in_threadpool(_first_time, f"{context.bot_data['bot_id']}:{update.update_id}"):
-        logger.info("Skipped a redelivered Telegram update")
-        raise ApplicationHandlerStop
-
-
 def build_application(settings: Settings, gateway: Gateway) -> Application:
     telegram = settings.telegram
-    builder = Application.builder().token(telegram.bot_token).base_url(telegram.api_base_url)
-    if telegram.webhook_url:
-        builder = builder.updater(None)
-    application = builder.build()
+    # No python-telegram-bot Updater: TelegramChannel fetches updates itself, so that each one is
+    # stored before it is acknowledged (see the module docstring).
+    application = (
+        Application.builder().token(telegram.bot_token).base_url(telegram.api_base_url).updater(None).build()
+    )
 
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    application.add_handler(TypeHandler(Update, skip_duplicates), group=-1)
     application.add_handler(CommandHandler(PERSON_COMMANDS, person.on_command, filters=private))
     application.add_handler(CommandHandler("forget", person.on_forget, filters=private))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, person.on_text))
@@ -82,43 +69,90 @@ def build_application(settings: Settings, gateway: Gateway) -> Application:
         application.bot, telegram.champions_chat_id, dt.timedelta(minutes=settings.handoff_remind_minutes)
     )
     sender = Sender(application.bot, relay)
-    application.bot_data.update(
-        gateway=gateway, relay=relay, sender=sender, wake=sender.wake, bot_id=telegram.bot_token.split(":")[0]
-    )
+    application.bot_data.update(gateway=gateway, relay=relay, sender=sender, wake=sender.wake)
     return application
 
 
 class TelegramChannel:
-    """Starts and stops the application, its updater (polling) and the sender loop."""
+    """Runs the application: fetches or receives updates, stores them, then handles them in order;
+    and runs the sender loop."""
 
     def __init__(self, settings: Settings, gateway: Gateway) -> None:
         self._settings = settings
         self.application = build_application(settings, gateway)
-        self._sender_task: asyncio.Task | None = None
+        # update_id is unique per bot; the bot's id is the part of the token before the colon.
+        self._bot_id = (settings.telegram.bot_token or "").split(":")[0]
+        self._tasks: list[asyncio.Task] = []
+        self._handling = asyncio.Lock()
 
     async def start(self) -> None:
         app = self.application
         await app.initialize()
         await app.start()
-        webhook = self._settings.telegram
-        if webhook.webhook_url:
+        telegram = self._settings.telegram
+        if telegram.webhook_url:
             await app.bot.set_webhook(
-                webhook.webhook_url, secret_token=webhook.webhook_secret, allowed_updates=Update.ALL_TYPES
+                telegram.webhook_url, secret_token=telegram.webhook_secret, allowed_updates=Update.ALL_TYPES
             )
         else:
             await app.bot.delete_webhook()
-            await app.updater.start_polling(poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES)
-        self._sender_task = asyncio.create_task(app.bot_data["sender"].run())
-        logger.info("Telegram channel started (%s)", "webhook" if webhook.webhook_url else "long polling")
+            self._tasks.append(asyncio.create_task(self._poll()))
+        self._tasks.append(asyncio.create_task(app.bot_data["sender"].run()))
+        self._tasks.append(asyncio.create_task(self.handle_stored()))  # left over from before a restart
+        logger.info("Telegram channel started (%s)", "webhook" if telegram.webhook_url else "long polling")
 
     async def stop(self) -> None:
-        if self._sender_task is not None:
-            self._sender_task.cancel()
-        app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.application.stop()
+        await self.application.shutdown()
+
+    def _store(self, data: dict) -> bool:
+        return store_update(channel=CHANNEL, update_key=f"{self._bot_id}:{data['update_id']}", body=data)
+
+    async def _poll(self) -> None:
+        """Long polling: store each batch, then ask for the next one (which acknowledges this one)."""
+        offset: int | None = None
+        while True:
+            try:
+                updates = await self.application.bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES
+                )
+            except TelegramError as error:
+                logger.warning("getUpdates failed (%s); retrying", type(error).__name__)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            for update in updates:
+                await run_in_threadpool(self._store, update.to_dict())
+            if updates:
+                offset = updates[-1].update_id + 1
+                await self.handle_stored()
 
     async def process_webhook(self, data: dict) -> None:
-        await self.application.process_update(Update.de_json(data, self.application.bot))
+        """Store the update (a redelivery is ignored) and handle it in the background."""
+        if await run_in_threadpool(self._store, data):
+            self._tasks = [task for task in self._tasks if not task.done()]
+            self._tasks.append(asyncio.create_task(self.handle_stored()))
+        else:
+            logger.info("Skipped a redelivered Telegram update")
+
+    async def handle_stored(self) -> None:
+        """Handle every stored, unhandled update in arrival order; each is handled once."""
+        async with self._handling:
+            pending = await run_in_threadpool(_unhandled)
+            for row_id, data in pending:
+                try:
+                    await self.application.process_update(Update.de_json(data, self.application.bot))
+                finally:
+                    await run_in_threadpool(_mark_handled, row_id)
+
+
+def _unhandled() -> list[tuple[int, dict]]:
+    with session_scope() as session:
+        return unhandled_updates(session=session, channel=CHANNEL)
+
+
+def _mark_handled(row_id: int) -> None:
+    with session_scope() as session:
+        mark_handled(session=session, row_id=row_id)

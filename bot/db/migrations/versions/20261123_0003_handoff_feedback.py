@@ -1,4 +1,4 @@
-"""handoff feedback, champions' rotas, the champion who helped last time
+"""handoff feedback, champions' rotas, the champion who helped last time, stored inbound updates
 
 Revision ID: 0003
 Revises: 0002
@@ -26,9 +26,15 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("champions") as batch:
         batch.add_column(sa.Column("rota", sa.String(length=200), nullable=True))
+    with op.batch_alter_table("processed_updates") as batch:
+        batch.add_column(sa.Column("body", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("processed_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("processed_updates") as batch:
+        batch.drop_column("processed_at")
+        batch.drop_column("body")
     with op.batch_alter_table("champions") as batch:
         batch.drop_column("rota")
     with op.batch_alter_table("handoffs") as batch:

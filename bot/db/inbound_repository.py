@@ -1,0 +1,42 @@
+"""Inbound updates stored before they are acknowledged: nothing lost in a crash, nothing handled twice.
+
+The body (which holds what the person wrote) is kept only until the update is handled; after
+that only the channel and update key remain, for deduplication.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.models import ProcessedUpdate, utcnow
+from bot.db.session import session_scope
+
+
+def store_update(*, channel: str, update_key: str, body: dict) -> bool:
+    """Store a new update; False (and nothing stored) when it was seen before."""
+    try:
+        with session_scope() as session:
+            session.add(ProcessedUpdate(channel=channel, update_key=update_key, body=json.dumps(body)))
+        return True
+    except IntegrityError:
+        return False
+
+
+def unhandled_updates(*, session: Session, channel: str) -> list[tuple[int, dict]]:
+    rows = session.scalars(
+        select(ProcessedUpdate)
+        .where(ProcessedUpdate.channel == channel, ProcessedUpdate.processed_at.is_(None))
+        .order_by(ProcessedUpdate.id)
+    )
+    return [(row.id, json.loads(row.body)) for row in rows if row.body]
+
+
+def mark_handled(*, session: Session, row_id: int) -> None:
+    row = session.get(ProcessedUpdate, row_id)
+    if row is not None:
+        row.processed_at = utcnow()
+        row.body = None
