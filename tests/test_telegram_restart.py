@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -77,8 +79,6 @@ def test_in_a_forum_group_each_handoff_gets_its_own_topic(stack: str, stack_sett
 
 
 def test_an_update_stored_before_a_crash_is_handled_after_the_restart(stack: str, stack_settings: Settings) -> None:
-    import time
-
     from bot.db.inbound_repository import store_update
     from tests.test_conversations import answer_text
 
@@ -96,3 +96,29 @@ def test_an_update_stored_before_a_crash_is_handled_after_the_restart(stack: str
         })
         with TestClient(create_app(settings)):
             wait_for(lambda: any(answer_text("gp.cost", "en") in t for t in texts_to(server.fake, user)))
+
+
+def test_an_unclaimed_handoff_is_posted_again_until_claimed(stack: str, stack_settings: Settings) -> None:
+    user = 7960
+    with FakeTelegramServer(free_port()) as server:
+        fake = server.fake
+        group = GROUP - 2
+        settings = Settings(**{
+            **stack_settings.__dict__,
+            "handoff_remind_minutes": 0,
+            "telegram": TelegramSettings(bot_token="444444:REMIND", api_base_url=server.base_url,
+                                         champions_chat_id=group),
+        })
+        champion_add(CHAMPION_IN_FORUM, "Radu", "ro")
+
+        with TestClient(create_app(settings)):
+            fake.text_update(user, "am nevoie de un om adevarat", language_code="ro")
+            reminder = wait_for(lambda: [p for p in fake.sent(chat_id=group)
+                                         if p["text"].startswith("Reminder") and "am nevoie de un om" in p["text"]])
+            card_id = next(m for m, p in fake.calls_with_results() if p is reminder[-1])
+            fake.group_update(CHAMPION_IN_FORUM, "/claim", chat_id=group, reply_to=card_id)
+            wait_for(lambda: any("Radu is answering" in t for t in texts_to(fake, group)))
+            time.sleep(2.5)
+            count = len([t for t in texts_to(fake, group) if t.startswith("Reminder") and "am nevoie de un om" in t])
+            time.sleep(2.5)
+            assert count == len([t for t in texts_to(fake, group) if t.startswith("Reminder") and "am nevoie de un om" in t])
