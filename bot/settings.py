@@ -54,6 +54,33 @@ class TelegramSettings:
         return bool(self.bot_token)
 
 
+@dataclass(frozen=True)
+class WhatsAppSettings:
+    """The WhatsApp Cloud API channel; it runs only when token, phone number id and app secret are set."""
+
+    token: str | None = None
+    phone_number_id: str | None = None
+    app_secret: str | None = None
+    verify_token: str | None = None
+    api_base_url: str = "https://graph.facebook.com/v21.0"
+    reopen_template: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token and self.phone_number_id and self.app_secret)
+
+
+def _whatsapp() -> WhatsAppSettings:
+    return WhatsAppSettings(
+        token=os.environ.get("WHATSAPP_TOKEN") or None,
+        phone_number_id=os.environ.get("WHATSAPP_PHONE_NUMBER_ID") or None,
+        app_secret=os.environ.get("WHATSAPP_APP_SECRET") or None,
+        verify_token=os.environ.get("WHATSAPP_VERIFY_TOKEN") or None,
+        api_base_url=(os.environ.get("WHATSAPP_API_BASE_URL") or "https://graph.facebook.com/v21.0").rstrip("/"),
+        reopen_template=os.environ.get("WHATSAPP_REOPEN_TEMPLATE") or None,
+    )
+
+
 def _telegram() -> TelegramSettings:
     champions = os.environ.get("TELEGRAM_CHAMPIONS_CHAT_ID") or None
     webhook_url = os.environ.get("TELEGRAM_WEBHOOK_URL") or None
@@ -89,6 +116,7 @@ class Settings:
     language_confidence: float
     log_level: str
     telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings())
+    whatsapp: WhatsAppSettings = field(default_factory=lambda: WhatsAppSettings())
     handoff_remind_minutes: int = 30
     champion_hours: str = "mon-fri 09:00-17:00"
     timezone: str = "Europe/London"
@@ -112,6 +140,7 @@ def load_settings() -> Settings:
         language_confidence=_float("DROM_LANGUAGE_CONFIDENCE", 0.5),
         log_level=(os.environ.get("DROM_LOG_LEVEL") or "INFO").upper(),
         telegram=_telegram(),
+        whatsapp=_whatsapp(),
         handoff_remind_minutes=_int("HANDOFF_REMIND_MINUTES", 30),
         champion_hours=os.environ.get("CHAMPION_HOURS") or "mon-fri 09:00-17:00",
         timezone=os.environ.get("DROM_TIMEZONE") or "Europe/London",

@@ -36,7 +36,7 @@ def handoffs_to_remind(*, session: Session, older_than: dt.timedelta) -> list[Ha
 
 
 def lines_to_relay(*, session: Session) -> list[HandoffMessage]:
-    """What people wrote in open handoffs after their card was posted, not yet shown to champions."""
+    """What people wrote (and system notes) in open handoffs after the card, not yet shown to champions."""
     return list(
         session.scalars(
             select(HandoffMessage)
@@ -44,7 +44,7 @@ def lines_to_relay(*, session: Session) -> list[HandoffMessage]:
             .where(
                 Handoff.status == "open",
                 Handoff.card_message_id.is_not(None),
-                HandoffMessage.role == "person",
+                HandoffMessage.role.in_(("person", "system")),
                 HandoffMessage.relayed_at.is_(None),
             )
             .order_by(HandoffMessage.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -81,6 +82,42 @@ async def telegram_webhook(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
+def _whatsapp(request: Request):  # type: ignore[no-untyped-def]
+    channel = request.app.state.whatsapp
+    if channel is None:
+        raise HTTPException(404, "WhatsApp is not configured on this gateway (see WHATSAPP_* in the README).")
+    return channel
+
+
+async def whatsapp_verify(request: Request) -> Response:
+    """Meta's subscription check: echo hub.challenge only when hub.verify_token matches."""
+    channel = _whatsapp(request)
+    params = request.query_params
+    expected = channel.settings.verify_token or ""
+    given = params.get("hub.verify_token", "")
+    if params.get("hub.mode") != "subscribe" or not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(403, "Wrong verify token.")
+    return PlainTextResponse(params.get("hub.challenge", ""))
+
+
+async def whatsapp_webhook(request: Request) -> Response:
+    """Signed notifications from WhatsApp: 403 without a valid signature, 400 for malformed JSON."""
+    from bot.channels.whatsapp.channel import signature_ok
+
+    channel = _whatsapp(request)
+    body = await request.body()
+    if not signature_ok(channel.settings.app_secret, body, request.headers.get("X-Hub-Signature-256")):
+        raise HTTPException(403, "Missing or wrong X-Hub-Signature-256.")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        raise HTTPException(400, "The body is not JSON.") from None
+    if not isinstance(payload, dict):
+        raise HTTPException(400, "The body must be a JSON object.")
+    await channel.receive(payload)
+    return JSONResponse({"ok": True})
+
+
 def _take_pending(user: str) -> list[dict]:
     with session_scope() as session:
         conversation = get_or_create_conversation(session=session, channel=WEBCHAT, external_id=user)
@@ -144,6 +181,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         app.state.gateway = Gateway(rasa, settings.language_confidence)
         app.state.telegram = None
+        app.state.whatsapp = None
+        if settings.whatsapp.enabled:
+            from bot.channels.whatsapp.channel import WhatsAppChannel
+
+            app.state.whatsapp = WhatsAppChannel(settings.whatsapp, app.state.gateway)
+            await app.state.whatsapp.start()
         if settings.telegram.enabled:
             from bot.channels.telegram.application import TelegramChannel
 
@@ -154,6 +197,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
+            if app.state.whatsapp is not None:
+                await app.state.whatsapp.stop()
             await rasa.close()
 
     routes = [
@@ -163,6 +208,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/messages", get_messages, methods=["GET"]),
         Route("/api/forget", forget_user, methods=["POST"]),
         Route("/webhooks/telegram", telegram_webhook, methods=["POST"]),
+        Route("/webhooks/whatsapp", whatsapp_verify, methods=["GET"]),
+        Route("/webhooks/whatsapp", whatsapp_webhook, methods=["POST"]),
         Route("/api/handoffs", list_handoffs, methods=["GET"]),
         Route("/api/handoffs/{handoff_id}/close", close_handoff, methods=["POST"]),
         Route("/api/handoffs/{handoff_id}/reply", reply_to_handoff, methods=["POST"]),

@@ -135,7 +135,7 @@ class Relay:
     def _pending_lines(self) -> list[tuple[int, str, int, int | None]]:
         with session_scope() as session:
             return [
-                (m.id, f"#{m.handoff_id} person: {m.text}", m.handoff.card_message_id, m.handoff.thread_id)
+                (m.id, f"#{m.handoff_id} {m.role}: {m.text}", m.handoff.card_message_id, m.handoff.thread_id)
                 for m in lines_to_relay(session=session)
             ]
 

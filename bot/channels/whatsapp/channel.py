@@ -1,0 +1,225 @@
+"""The WhatsApp channel: verified webhooks in, the Graph API out, through the same gateway and outbox.
+
+A POST is checked (HMAC-SHA256 of the raw body with the app secret, in constant time), each
+message is stored (deduplicated by WhatsApp's message id), the webhook answers 200 at once, and
+the messages are handled in the background, in order. Answers and champion replies go through
+the persisted outbox; one sender loop delivers them with retries. WhatsApp allows free text only
+within 24 hours of the person's last message: after that the configured template is sent instead
+and the champion is told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import logging
+
+import httpx
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from bot import replies
+from bot.channels.whatsapp.rendering import messages as render, template
+from bot.db.conversation_repository import add_handoff_message, open_handoff_for
+from bot.db.inbound_repository import mark_handled, store_update, unhandled_updates
+from bot.db.models import Conversation, utcnow
+from bot.db.outbox_repository import Pending, due_messages, mark_delivered, queue_messages, schedule_retry
+from bot.db.session import session_scope
+from bot.gateway.core import Gateway, Inbound
+from bot.i18n import gettext_for
+from bot.settings import WhatsAppSettings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "whatsapp"
+WINDOW = dt.timedelta(hours=24)
+IDLE_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 300.0
+MEDIA_TYPES = ("image", "audio", "voice", "video", "document", "sticker", "location", "contacts")
+
+
+def signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
+    """Meta's X-Hub-Signature-256: 'sha256=' + hex HMAC of the raw body, compared in constant time."""
+    expected = "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), (header or "").encode())
+
+
+def incoming_messages(payload: dict) -> list[dict]:
+    """The people's messages in a webhook payload (status callbacks are left out)."""
+    found = []
+    for entry in payload.get("entry") or []:
+        for change in (entry or {}).get("changes") or []:
+            value = (change or {}).get("value") or {}
+            found += [m for m in value.get("messages") or [] if isinstance(m, dict) and m.get("id") and m.get("from")]
+    return found
+
+
+def inbound_of(message: dict) -> Inbound:
+    kind = message.get("type")
+    sender = str(message["from"])
+    if kind == "text":
+        return Inbound(CHANNEL, sender, text=(message.get("text") or {}).get("body") or "")
+    if kind == "interactive":
+        interactive = message.get("interactive") or {}
+        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+        return Inbound(CHANNEL, sender, payload=reply.get("id") or "")
+    if kind == "button":
+        return Inbound(CHANNEL, sender, payload=(message.get("button") or {}).get("payload") or "")
+    return Inbound(CHANNEL, sender, text=f"[{kind if kind in MEDIA_TYPES else 'attachment'}]")
+
+
+class WhatsAppChannel:
+    def __init__(self, settings: WhatsAppSettings, gateway: Gateway) -> None:
+        self.settings = settings
+        self._gateway = gateway
+        self._client = httpx.AsyncClient(
+            base_url=settings.api_base_url, timeout=15.0, headers={"Authorization": f"Bearer {settings.token}"}
+        )
+        self._wake = asyncio.Event()
+        self._handling = asyncio.Lock()
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._send_loop()), asyncio.create_task(self.handle_stored())]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._client.aclose()
+
+    async def receive(self, payload: dict) -> None:
+        """Store the payload's messages (a redelivered one is ignored) and handle them in the background."""
+        stored = [
+            await run_in_threadpool(store_update, channel=CHANNEL, update_key=m["id"], body=m)
+            for m in incoming_messages(payload)
+        ]
+        if any(stored):
+            self._tasks = [t for t in self._tasks if not t.done()]
+            self._tasks.append(asyncio.create_task(self.handle_stored()))
+
+    async def handle_stored(self) -> None:
+        async with self._handling:
+            for row_id, message in await run_in_threadpool(_unhandled):
+                try:
+                    await self._handle(message)
+                except Exception:  # one bad message must not block the others; it is logged
+                    logger.exception("A WhatsApp message could not be handled")
+                finally:
+                    await run_in_threadpool(_mark_handled, row_id)
+
+    async def _handle(self, message: dict) -> None:
+        inbound = inbound_of(message)
+        is_media = inbound.text is not None and inbound.text.startswith("[") and message.get("type") != "text"
+        if is_media and not await self._gateway.in_handoff(inbound):
+            language = await self._gateway.language_of(inbound)
+            answers = [replies.unsupported_input(language).as_dict()]
+        else:
+            answers = await self._gateway.handle(inbound)
+        if answers:
+            await run_in_threadpool(_queue, inbound.external_id, answers)
+            self._wake.set()
+
+    async def _send_loop(self) -> None:
+        while True:
+            try:
+                for pending in await run_in_threadpool(_due):
+                    await self._deliver(pending)
+            except Exception:
+                logger.exception("The WhatsApp sender failed a step; retrying")
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=IDLE_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def _deliver(self, pending: Pending) -> None:
+        language, window_open = await run_in_threadpool(_window, pending.external_id)
+        if window_open:
+            list_label = gettext_for(language)("Choose")
+            bodies = render(pending.external_id, pending.message, list_label)
+        elif self.settings.reopen_template:
+            bodies = [template(pending.external_id, self.settings.reopen_template, language)]
+        else:
+            bodies = []
+        try:
+            for body in bodies:
+                response = await self._client.post(f"/{self.settings.phone_number_id}/messages", json=body)
+                response.raise_for_status()
+        except httpx.HTTPStatusError as error:
+            status = error.response.status_code
+            if status == 429 or status >= 500:
+                retry_after = float(error.response.headers.get("Retry-After") or 0) or None
+                await run_in_threadpool(_retry, pending, retry_after or min(MAX_BACKOFF_SECONDS, 0.5 * 2**pending.attempts), False)
+            else:
+                logger.warning("WhatsApp refused a message for good (HTTP %s)", status)
+                await run_in_threadpool(_retry, pending, 0.0, True)
+            return
+        except httpx.HTTPError as error:
+            logger.info("WhatsApp send failed (%s); retrying", type(error).__name__)
+            await run_in_threadpool(_retry, pending, min(MAX_BACKOFF_SECONDS, 0.5 * 2**pending.attempts), False)
+            return
+        await run_in_threadpool(_delivered, pending)
+        if not window_open:
+            await run_in_threadpool(_tell_champion, pending.external_id, bool(self.settings.reopen_template))
+
+
+def _queue(external_id: str, answers: list[dict]) -> None:
+    with session_scope() as session:
+        queue_messages(session=session, channel=CHANNEL, external_id=external_id, messages=answers)
+
+
+def _unhandled() -> list[tuple[int, dict]]:
+    with session_scope() as session:
+        return unhandled_updates(session=session, channel=CHANNEL)
+
+
+def _mark_handled(row_id: int) -> None:
+    with session_scope() as session:
+        mark_handled(session=session, row_id=row_id)
+
+
+def _due() -> list[Pending]:
+    with session_scope() as session:
+        return due_messages(session=session, channel=CHANNEL)
+
+
+def _retry(pending: Pending, delay: float, give_up: bool) -> None:
+    with session_scope() as session:
+        schedule_retry(session=session, message_id=pending.id, delay_seconds=delay, give_up=give_up)
+
+
+def _delivered(pending: Pending) -> None:
+    with session_scope() as session:
+        mark_delivered(session=session, message_id=pending.id)
+
+
+def _conversation(session, external_id: str) -> Conversation:  # type: ignore[no-untyped-def]
+    return session.scalars(
+        select(Conversation).where(Conversation.channel == CHANNEL, Conversation.external_id == external_id)
+    ).one()
+
+
+def _window(external_id: str) -> tuple[str, bool]:
+    """(the person's language, whether WhatsApp's 24-hour window for free text is still open)."""
+    with session_scope() as session:
+        conversation = _conversation(session, external_id)
+        return conversation.language or "en", utcnow() - conversation.last_seen_at < WINDOW
+
+
+def _tell_champion(external_id: str, template_sent: bool) -> None:
+    """Note in the handoff's transcript (relayed to the champions) that free text could not be sent."""
+    _ = gettext_for("en")
+    note = (
+        _("WhatsApp's 24-hour window had closed, so the reopen template was sent instead of your message. "
+          "Send your reply again when the person answers.")
+        if template_sent
+        else _("WhatsApp's 24-hour window had closed and no reopen template is configured: your message "
+               "was not delivered.")
+    )
+    with session_scope() as session:
+        handoff = open_handoff_for(session=session, conversation_id=_conversation(session, external_id).id)
+        if handoff is not None:
+            add_handoff_message(session=session, handoff=handoff, role="system", text=note)
