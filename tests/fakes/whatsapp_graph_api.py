@@ -1,0 +1,80 @@
+"""A fake WhatsApp Cloud API (Graph API) on 127.0.0.1: records sent messages, can fail on demand."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+@dataclass
+class FakeGraph:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
+    failures: deque = field(default_factory=deque)  # (status, retry_after seconds or None)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to(self, wa_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [m for m in self.sent if m.get("to") == wa_id]
+
+    def texts_to(self, wa_id: str) -> list[str]:
+        out = []
+        for m in self.to(wa_id):
+            if m["type"] == "text":
+                out.append(m["text"]["body"])
+            elif m["type"] == "interactive":
+                out.append(m["interactive"]["body"]["text"])
+            else:
+                out.append(f"[template {m['template']['name']}]")
+        return out
+
+    def fail_next(self, status: int, retry_after: int | None = None) -> None:
+        self.failures.append((status, retry_after))
+
+    async def messages(self, request: Request) -> JSONResponse:
+        if self.failures:
+            status, retry_after = self.failures.popleft()
+            headers = {"Retry-After": str(retry_after)} if retry_after else {}
+            return JSONResponse({"error": {"message": "fake failure", "code": status}}, status_code=status,
+                                headers=headers)
+        body = await request.json()
+        with self._lock:
+            self.sent.append(body)
+            self.tokens.append(request.headers.get("authorization", ""))
+        return JSONResponse({"messaging_product": "whatsapp", "contacts": [{"wa_id": body.get("to")}],
+                             "messages": [{"id": f"wamid.out{next(self._ids)}"}]})
+
+
+class FakeGraphServer:
+    def __init__(self, port: int) -> None:
+        self.fake = FakeGraph()
+        self.port = port
+        app = Starlette(routes=[Route("/v21.0/{phone_id}/messages", self.fake.messages, methods=["POST"])])
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v21.0"
+
+    def __enter__(self) -> FakeGraphServer:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
