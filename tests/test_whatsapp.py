@@ -158,11 +158,12 @@ def test_429_and_500_are_retried_and_nothing_is_lost(whatsapp) -> None:  # type:
 def test_handoff_round_trip_and_the_24_hour_rule(whatsapp) -> None:  # type: ignore[no-untyped-def]
     client, fake = whatsapp
     wa_id = "447000000600"
-    post(client, text(wa_id, "Cum aplic pentru settled status?"))
+    post(client, text(wa_id, "Cum aplic pentru settled status? Sunt in Leeds de trei ani"))
     wait_for(lambda: fake.to(wa_id))
     post(client, text(wa_id, "vreau sa vorbesc cu un om"))
     wait_for(lambda: replies.handoff_started("ro").text in fake.texts_to(wa_id))
-    mine = next(h for h in handoff.open_handoffs() if any("Cum aplic" in t for _, t in h.messages))
+    mine = next(h for h in handoff.open_handoffs()
+                if h.channel == "whatsapp" and any("de trei ani" in t for _, t in h.messages))
 
     assert handoff.reply(mine.id, "Maria: Bună ziua!")
     wait_for(lambda: "Maria: Bună ziua!" in fake.texts_to(wa_id))
