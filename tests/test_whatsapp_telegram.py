@@ -15,7 +15,7 @@ from tests.fakes.telegram_bot_api import FakeTelegramServer
 from tests.fakes.whatsapp_graph_api import FakeGraphServer
 from tests.test_telegram import texts_to, wait_for
 from tests.test_telegram_restart import champion_add
-from tests.test_whatsapp import SECRET, signed, text
+from tests.test_whatsapp import SECRET, notification, signed, text
 
 pytestmark = pytest.mark.stack
 
@@ -43,6 +43,13 @@ def test_a_champion_in_telegram_answers_a_person_on_whatsapp(stack: str, stack_s
                                      if "Harehills" in p["text"] and "whatsapp" in p["text"]])[0]
             assert "Jana" in card["text"]
             card_id = next(m for m, p in telegram.fake.calls_with_results() if p is card)
+
+            for media in ({"type": "image", "image": {"id": "media-77", "mime_type": "image/jpeg"}},
+                          {"type": "location", "location": {"latitude": 53.8, "longitude": -1.52}}):
+                body = json.dumps(notification(wa_id, media)).encode()
+                assert client.post("/webhooks/whatsapp", content=body, headers=signed(body)).status_code == 200
+            wait_for(lambda: telegram.fake.sent("sendDocument", chat_id=GROUP))
+            wait_for(lambda: any("openstreetmap.org/?mlat=53.8&mlon=-1.52" in t for t in texts_to(telegram.fake, GROUP)))
             telegram.fake.group_update(CHAMPION, "Dobrý den, pomůžu vám.", chat_id=GROUP, reply_to=card_id)
             wait_for(lambda: "Jana: Dobrý den, pomůžu vám." in graph.fake.texts_to(wa_id))
             telegram.fake.group_update(CHAMPION, "/close", chat_id=GROUP, reply_to=card_id)

@@ -79,8 +79,10 @@ def latest_closed_handoff(*, session: Session, conversation_id: int) -> Handoff 
     ).first()
 
 
-def add_handoff_message(*, session: Session, handoff: Handoff, role: str, text: str) -> None:
-    session.add(HandoffMessage(handoff=handoff, role=role, text=text))
+def add_handoff_message(*, session: Session, handoff: Handoff, role: str, text: str) -> HandoffMessage:
+    line = HandoffMessage(handoff=handoff, role=role, text=text)
+    session.add(line)
+    return line
 
 
 def close_handoff(*, session: Session, handoff_id: int) -> Handoff | None:

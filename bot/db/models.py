@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -171,6 +172,22 @@ class HandoffMessage(Base):
     relayed_at = Column(DateTime, nullable=True)  # when it reached the champions' Telegram group
 
     handoff = relationship("Handoff", back_populates="messages")
+    attachments = relationship("HandoffAttachment", cascade="all, delete-orphan", order_by="HandoffAttachment.id")
+
+
+class HandoffAttachment(Base):
+    """A photo, voice note or file a person sent during a handoff, kept for the champion.
+
+    Deleted with the handoff (and so with the person's conversation when they ask to be forgotten).
+    """
+
+    __tablename__ = "handoff_attachments"
+
+    id = Column(Integer, primary_key=True)
+    message_id = Column(ForeignKey("handoff_messages.id", ondelete="CASCADE"), nullable=False, index=True)
+    mime_type = Column(String(100), nullable=False)
+    filename = Column(String(100), nullable=False)
+    data = Column(LargeBinary, nullable=False)
 
 
 class Champion(Base):

@@ -23,6 +23,7 @@ from bot.db.conversation_repository import (
     open_handoff,
     open_handoff_for,
 )
+from bot.db.models import HandoffAttachment
 from bot.db.session import session_scope
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.language_choice import Detection, resolve_language
@@ -45,6 +46,14 @@ class Inbound:
     text: str | None = None
     payload: str | None = None
     language_hint: str | None = None
+    attachment: Attachment | None = None  # media sent during a handoff, kept for the champion
+
+
+@dataclass(frozen=True)
+class Attachment:
+    mime_type: str
+    filename: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,10 @@ def _route(inbound: Inbound, message: str) -> Route:
         if handoff is None:
             return Route(conversation.public_id, language, in_handoff=False, first_in_handoff=False)
         last_role = handoff.messages[-1].role if handoff.messages else None
-        add_handoff_message(session=session, handoff=handoff, role="person", text=message)
+        line = add_handoff_message(session=session, handoff=handoff, role="person", text=message)
+        if inbound.attachment is not None:
+            a = inbound.attachment
+            line.attachments.append(HandoffAttachment(mime_type=a.mime_type, filename=a.filename, data=a.data))
         return Route(
             conversation.public_id,
             handoff.language,

@@ -12,8 +12,11 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+
+MEDIA_BYTES = b"\xff\xd8\xff\xe0 a tiny fake jpeg"
 
 
 @dataclass
@@ -60,7 +63,22 @@ class FakeGraphServer:
     def __init__(self, port: int) -> None:
         self.fake = FakeGraph()
         self.port = port
-        app = Starlette(routes=[Route("/v21.0/{phone_id}/messages", self.fake.messages, methods=["POST"])])
+
+        async def media_info(request: Request) -> JSONResponse:
+            media_id = request.path_params["media_id"]
+            return JSONResponse({"url": f"http://127.0.0.1:{port}/media/{media_id}", "mime_type": "image/jpeg",
+                                 "id": media_id, "messaging_product": "whatsapp"})
+
+        async def media_bytes(request: Request) -> Response:
+            if not request.headers.get("authorization", "").startswith("Bearer "):
+                return Response(status_code=401)  # media URLs need the access token, as on Meta's CDN
+            return Response(MEDIA_BYTES, media_type="image/jpeg")
+
+        app = Starlette(routes=[
+            Route("/v21.0/{phone_id}/messages", self.fake.messages, methods=["POST"]),
+            Route("/v21.0/{media_id}", media_info, methods=["GET"]),
+            Route("/media/{media_id}", media_bytes, methods=["GET"]),
+        ])
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

@@ -12,7 +12,7 @@ import logging
 
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
-from telegram import Bot, Message, Update
+from telegram import Bot, InputFile, Message, Update
 from telegram.error import TelegramError
 
 from bot.db.champion_repository import speakers_of
@@ -122,20 +122,31 @@ class Relay:
 
     async def _relay_lines(self) -> None:
         lines = await run_in_threadpool(self._pending_lines)
-        for line_id, text, card_id, thread_id in lines:
+        for line_id, text, card_id, thread_id, attachments in lines:
             try:
                 await self._bot.send_message(
                     self._chat_id, text, reply_to_message_id=card_id, message_thread_id=thread_id
                 )
+                for filename, data in attachments:
+                    await self._bot.send_document(
+                        self._chat_id, InputFile(data, filename=filename),
+                        reply_to_message_id=card_id, message_thread_id=thread_id,
+                    )
             except TelegramError as error:
                 logger.warning("Could not relay a line to the champions: %s", type(error).__name__)
                 return
             await run_in_threadpool(self._mark_relayed, line_id)
 
-    def _pending_lines(self) -> list[tuple[int, str, int, int | None]]:
+    def _pending_lines(self) -> list[tuple[int, str, int, int | None, list[tuple[str, bytes]]]]:
         with session_scope() as session:
             return [
-                (m.id, f"#{m.handoff_id} {m.role}: {m.text}", m.handoff.card_message_id, m.handoff.thread_id)
+                (
+                    m.id,
+                    f"#{m.handoff_id} {m.role}: {m.text}",
+                    m.handoff.card_message_id,
+                    m.handoff.thread_id,
+                    [(a.filename, a.data) for a in m.attachments],
+                )
                 for m in lines_to_relay(session=session)
             ]
 

@@ -15,6 +15,8 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import mimetypes
+from dataclasses import replace
 
 import httpx
 from sqlalchemy import select
@@ -27,7 +29,7 @@ from bot.db.inbound_repository import mark_handled, store_update, unhandled_upda
 from bot.db.models import Conversation, utcnow
 from bot.db.outbox_repository import Pending, due_messages, mark_delivered, queue_messages, schedule_retry
 from bot.db.session import session_scope
-from bot.gateway.core import Gateway, Inbound
+from bot.gateway.core import Attachment, Gateway, Inbound
 from bot.i18n import gettext_for
 from bot.settings import WhatsAppSettings
 
@@ -38,6 +40,7 @@ WINDOW = dt.timedelta(hours=24)
 IDLE_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 300.0
 MEDIA_TYPES = ("image", "audio", "voice", "video", "document", "sticker", "location", "contacts")
+MAX_MEDIA_BYTES = 16 * 1024 * 1024
 
 
 def signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
@@ -67,6 +70,10 @@ def inbound_of(message: dict) -> Inbound:
         return Inbound(CHANNEL, sender, payload=reply.get("id") or "")
     if kind == "button":
         return Inbound(CHANNEL, sender, payload=(message.get("button") or {}).get("payload") or "")
+    if kind == "location":
+        place = message.get("location") or {}
+        link = f"https://www.openstreetmap.org/?mlat={place.get('latitude')}&mlon={place.get('longitude')}"
+        return Inbound(CHANNEL, sender, text=f"[location] {link}")
     return Inbound(CHANNEL, sender, text=f"[{kind if kind in MEDIA_TYPES else 'attachment'}]")
 
 
@@ -112,15 +119,38 @@ class WhatsAppChannel:
 
     async def _handle(self, message: dict) -> None:
         inbound = inbound_of(message)
-        is_media = inbound.text is not None and inbound.text.startswith("[") and message.get("type") != "text"
+        is_media = message.get("type") in MEDIA_TYPES
         if is_media and not await self._gateway.in_handoff(inbound):
             language = await self._gateway.language_of(inbound)
             answers = [replies.unsupported_input(language).as_dict()]
         else:
+            if is_media:  # during a handoff the champion gets the media itself
+                inbound = replace(inbound, attachment=await self._download(message))
             answers = await self._gateway.handle(inbound)
         if answers:
             await run_in_threadpool(_queue, inbound.external_id, answers)
             self._wake.set()
+
+    async def _download(self, message: dict) -> Attachment | None:
+        """The media of a message, from the Graph API (media id -> URL -> bytes); None if unavailable."""
+        kind = message.get("type", "")
+        media_id = (message.get(kind) or {}).get("id")
+        if not media_id:
+            return None
+        try:
+            meta = await self._client.get(f"/{media_id}")
+            meta.raise_for_status()
+            info = meta.json()
+            content = await self._client.get(info["url"])
+            content.raise_for_status()
+        except (httpx.HTTPError, KeyError, ValueError) as error:
+            logger.warning("Could not download WhatsApp media: %s", type(error).__name__)
+            return None
+        if len(content.content) > MAX_MEDIA_BYTES:
+            return None
+        mime = str(info.get("mime_type") or "application/octet-stream").split(";")[0]
+        extension = mimetypes.guess_extension(mime) or ".bin"
+        return Attachment(mime_type=mime, filename=f"{kind}{extension}", data=content.content)
 
     async def _send_loop(self) -> None:
         while True:
