@@ -174,8 +174,8 @@ def test_handoff_round_trip_and_the_24_hour_rule(whatsapp) -> None:  # type: ign
     assert handoff.reply(mine.id, "Maria: Mai sunteți acolo?")
     wait_for(lambda: "[template drom_reopen]" in fake.texts_to(wa_id))
     assert "Maria: Mai sunteți acolo?" not in fake.texts_to(wa_id)
-    summary = next(h for h in handoff.open_handoffs() if h.id == mine.id)
-    assert any(role == "system" and "24-hour" in t for role, t in summary.messages)
+    wait_for(lambda: any(role == "system" and "24-hour" in t
+                         for h in handoff.open_handoffs() if h.id == mine.id for role, t in h.messages))
 
     assert handoff.close(mine.id)
     wait_for(lambda: any(replies.handoff_closed("ro").text == t for t in fake.texts_to(wa_id)) or

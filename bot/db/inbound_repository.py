@@ -40,3 +40,15 @@ def mark_handled(*, session: Session, row_id: int) -> None:
     if row is not None:
         row.processed_at = utcnow()
         row.body = None
+
+
+def pending_updates(channel: str) -> list[tuple[int, dict]]:
+    """`unhandled_updates` in its own session, for the channels' async code (run it in a thread)."""
+    with session_scope() as session:
+        return unhandled_updates(session=session, channel=channel)
+
+
+def update_handled(row_id: int) -> None:
+    """`mark_handled` in its own session, for the channels' async code (run it in a thread)."""
+    with session_scope() as session:
+        mark_handled(session=session, row_id=row_id)

@@ -15,11 +15,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.fakes.background_server import BackgroundServer
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Drom", "username": "drom_test_bot",
             "can_join_groups": True, "can_read_all_group_messages": True, "supports_inline_queries": False}
@@ -154,27 +155,15 @@ class FakeTelegram:
         return True
 
 
-class FakeTelegramServer:
+class FakeTelegramServer(BackgroundServer):
     """Runs a FakeTelegram on 127.0.0.1 in a background thread; `base_url` is for python-telegram-bot."""
 
     def __init__(self, port: int) -> None:
         self.fake = FakeTelegram()
         self.port = port
         app = Starlette(routes=[Route("/bot{token}/{method}", self.fake.handle, methods=["GET", "POST"])])
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        super().__init__(app, port)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
-
-    def __enter__(self) -> FakeTelegramServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.fakes.background_server import BackgroundServer
 
 
 MEDIA_BYTES = b"\xff\xd8\xff\xe0 a tiny fake jpeg"
@@ -59,7 +59,7 @@ class FakeGraph:
                              "messages": [{"id": f"wamid.out{next(self._ids)}"}]})
 
 
-class FakeGraphServer:
+class FakeGraphServer(BackgroundServer):
     def __init__(self, port: int) -> None:
         self.fake = FakeGraph()
         self.port = port
@@ -79,20 +79,8 @@ class FakeGraphServer:
             Route("/v21.0/{media_id}", media_info, methods=["GET"]),
             Route("/media/{media_id}", media_bytes, methods=["GET"]),
         ])
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        super().__init__(app, port)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v21.0"
-
-    def __enter__(self) -> FakeGraphServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)

@@ -27,8 +27,7 @@ from telegram.ext import (
 from bot.channels.telegram import champions, person
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.sender import Sender
-from bot.db.inbound_repository import mark_handled, store_update, unhandled_updates
-from bot.db.session import session_scope
+from bot.db.inbound_repository import pending_updates, store_update, update_handled
 from bot.gateway.core import Gateway
 from bot.settings import Settings
 
@@ -140,19 +139,9 @@ class TelegramChannel:
     async def handle_stored(self) -> None:
         """Handle every stored, unhandled update in arrival order; each is handled once."""
         async with self._handling:
-            pending = await run_in_threadpool(_unhandled)
+            pending = await run_in_threadpool(pending_updates, CHANNEL)
             for row_id, data in pending:
                 try:
                     await self.application.process_update(Update.de_json(data, self.application.bot))
                 finally:
-                    await run_in_threadpool(_mark_handled, row_id)
-
-
-def _unhandled() -> list[tuple[int, dict]]:
-    with session_scope() as session:
-        return unhandled_updates(session=session, channel=CHANNEL)
-
-
-def _mark_handled(row_id: int) -> None:
-    with session_scope() as session:
-        mark_handled(session=session, row_id=row_id)
+                    await run_in_threadpool(update_handled, row_id)

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from bot import replies
 from bot.channels.whatsapp.rendering import messages as render, template
 from bot.db.conversation_repository import add_handoff_message, open_handoff_for
-from bot.db.inbound_repository import mark_handled, store_update, unhandled_updates
+from bot.db.inbound_repository import pending_updates, store_update, update_handled
 from bot.db.models import Conversation, utcnow
 from bot.db.outbox_repository import Pending, due_messages, mark_delivered, queue_messages, schedule_retry
 from bot.db.session import session_scope
@@ -109,13 +109,13 @@ class WhatsAppChannel:
 
     async def handle_stored(self) -> None:
         async with self._handling:
-            for row_id, message in await run_in_threadpool(_unhandled):
+            for row_id, message in await run_in_threadpool(pending_updates, CHANNEL):
                 try:
                     await self._handle(message)
                 except Exception:  # one bad message must not block the others; it is logged
                     logger.exception("A WhatsApp message could not be handled")
                 finally:
-                    await run_in_threadpool(_mark_handled, row_id)
+                    await run_in_threadpool(update_handled, row_id)
 
     async def _handle(self, message: dict) -> None:
         inbound = inbound_of(message)
@@ -201,14 +201,6 @@ def _queue(external_id: str, answers: list[dict]) -> None:
         queue_messages(session=session, channel=CHANNEL, external_id=external_id, messages=answers)
 
 
-def _unhandled() -> list[tuple[int, dict]]:
-    with session_scope() as session:
-        return unhandled_updates(session=session, channel=CHANNEL)
-
-
-def _mark_handled(row_id: int) -> None:
-    with session_scope() as session:
-        mark_handled(session=session, row_id=row_id)
 
 
 def _due() -> list[Pending]:
