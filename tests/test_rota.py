@@ -83,3 +83,21 @@ def test_a_returning_person_is_offered_the_champion_who_helped_last_time() -> No
     with session_scope() as session:
         conversation = get_or_create_conversation(session=session, channel="webchat", external_id=sender)
         assert open_handoff_for(session=session, conversation_id=conversation.id).preferred_champion_id == champion_id
+
+
+def test_champions_from_the_command_line(capsys) -> None:  # type: ignore[no-untyped-def]
+    from bot.__main__ import main
+
+    assert main(["champions", "add", "--telegram-id", "880010", "--name", "Eva", "--languages", "sk,cs",
+                 "--rota", "mon 10:00-12:00"]) == 0
+    assert main(["champions", "deactivate", "--telegram-id", "880010"]) == 0
+    with session_scope() as session:
+        from bot.db.champion_repository import speakers_of
+
+        assert "Eva" not in [c.display_name for c in speakers_of(session=session, language="cs")]
+    assert main(["champions", "activate", "--telegram-id", "880010"]) == 0
+    assert main(["champions", "list"]) == 0
+    assert "880010\tEva\tsk,cs\tmon 10:00-12:00\tactive" in capsys.readouterr().out
+    assert main(["champions", "add", "--telegram-id", "880011", "--name", "X", "--languages", "de"]) == 2
+    assert main(["champions", "remove", "--telegram-id", "880010"]) == 0
+    assert main(["champions", "deactivate", "--telegram-id", "880010"]) == 1

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from bot.db.champion_repository import ChampionError, add_champion, list_champions, remove_champion
+from bot.db.champion_repository import (
+    ChampionError,
+    add_champion,
+    list_champions,
+    remove_champion,
+    set_active,
+)
 from bot.db.session import session_scope
 
 
@@ -19,6 +25,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     sub.add_parser("list", help="every champion, with languages and whether active")
     remove = sub.add_parser("remove", help="remove a champion")
     remove.add_argument("--telegram-id", type=int, required=True)
+    for name, text in (("deactivate", "pause a champion: no handoffs, not named on cards"),
+                       ("activate", "resume a paused champion")):
+        toggle = sub.add_parser(name, help=text)
+        toggle.add_argument("--telegram-id", type=int, required=True)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -37,6 +47,12 @@ def main(args: argparse.Namespace) -> int:
                     print(f"{c.telegram_user_id}\t{c.display_name}\t{c.languages}\t{c.rota or 'default hours'}\t{state}")
                 if not champions:
                     print("No champions yet. Add one: python -m bot champions add --telegram-id ID --name NAME --languages sk,rom")
+            elif args.champions_command in ("activate", "deactivate"):
+                active = args.champions_command == "activate"
+                if not set_active(session=session, telegram_user_id=args.telegram_id, active=active):
+                    print(f"No champion has Telegram id {args.telegram_id}; `champions list` shows who is registered.")
+                    return 1
+                print(f"Champion {args.telegram_id} is now {'active' if active else 'inactive'}.")
             elif not remove_champion(session=session, telegram_user_id=args.telegram_id):
                 print(f"No champion has Telegram id {args.telegram_id}; `champions list` shows who is registered.")
                 return 1

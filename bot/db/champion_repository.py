@@ -72,3 +72,12 @@ def remove_champion(*, session: Session, telegram_user_id: int) -> bool:
         return False
     session.delete(champion)
     return True
+
+
+def set_active(*, session: Session, telegram_user_id: int, active: bool) -> bool:
+    """Pause or resume a champion (kept on record, with their rota); False if there is none."""
+    champion = find_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+    if champion is None:
+        return False
+    champion.active = active
+    return True
