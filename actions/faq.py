@@ -12,6 +12,7 @@ from actions.conversation_turn import begin_turn, greet_if_first, remember_langu
 from actions.handoff import start_handoff
 from bot import replies
 from bot.db.faq_repository import list_keys
+from bot.db.insights_repository import record_question, record_unanswered
 from bot.faq_answers import faq_replies
 from bot.db.session import session_scope
 
@@ -32,8 +33,12 @@ class ActionAnswerFaq(Action):
         remember_language(tracker, turn)
         greet_if_first(dispatcher, turn)
         key = (tracker.latest_message.get("intent") or {}).get("name", "")
-        for reply in faq_replies(key, turn.language) or [replies.dont_know(turn.language)]:
+        answer = faq_replies(key, turn.language)
+        for reply in answer or [replies.dont_know(turn.language)]:
             send(dispatcher, reply)
+        with session_scope() as session:
+            record_question(session=session, language=turn.language, key=key if answer else None,
+                            topic=key.split(".")[0] if answer else None)
         return turn.events()
 
 
@@ -71,6 +76,10 @@ class ActionDontKnow(Action):
         remember_language(tracker, turn)
         greet_if_first(dispatcher, turn)
         misses = int(tracker.get_slot("misses") or 0) + 1
+        with session_scope() as session:
+            record_question(session=session, language=turn.language, key=None, topic=None)
+            record_unanswered(session=session, public_id=tracker.sender_id, language=turn.language,
+                              text=tracker.latest_message.get("text") or "")
         if misses >= MISSES_BEFORE_HANDOFF:
             start_handoff(dispatcher, tracker, turn.language, reason="repeated_misses")
             return turn.events(misses=0)

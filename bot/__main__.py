@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from bot.commands import champions
+from bot.commands import champions, users
 from bot.settings import load_settings
 
 
@@ -27,8 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="accuracy on the held-out messages in tests/nlu/")
     evaluate.add_argument("--misses", action="store_true", help="also list every message it got wrong")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object with the figures")
+    evaluate.add_argument("--model", help="the model file to evaluate (default: the trained model)")
 
     champions.add_parser(commands)
+    users.add_parser(commands)
 
     handoffs = commands.add_parser("handoff", help="handoffs to champions")
     handoff_commands = handoffs.add_subparsers(dest="handoff_command", required=True)
@@ -76,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         return ask.main(args)
     if args.command == "champions":
         return champions.main(args)
+    if args.command == "users":
+        return users.main(args)
     if args.command == "evaluate":
         from bot.commands import evaluate
 

@@ -12,7 +12,7 @@ from bot.db.conversation_repository import (
     list_open_handoffs,
     queue_outbound,
 )
-from bot.db.models import Handoff
+from bot.db.models import Handoff, utcnow
 from bot.db.session import session_scope
 
 
@@ -56,24 +56,34 @@ def open_handoffs() -> list[HandoffSummary]:
         return [_summary(h) for h in list_open_handoffs(session=session)]
 
 
-def close(handoff_id: int) -> bool:
+OUTCOMES = ("answered", "referred", "no_reply")
+
+
+def close(handoff_id: int, outcome: str | None = None) -> bool:
     """Close a handoff and tell the person, in their language, that the bot is back; False if not open."""
     with session_scope() as session:
         handoff = close_handoff(session=session, handoff_id=handoff_id)
         if handoff is None:
             return False
+        handoff.outcome = outcome if outcome in OUTCOMES else None
         for reply in (replies.handoff_closed(handoff.language), replies.feedback_question(handoff.language)):
             queue_outbound(session=session, conversation_id=handoff.conversation_id, message=reply.as_dict())
         return True
 
 
-def reply(handoff_id: int, text: str) -> bool:
-    """Send a champion's reply to the person of an open handoff; False if not open."""
+def reply(handoff_id: int, text: str, *, in_group: bool = False) -> bool:
+    """Send a champion's reply to the person of an open handoff; False if not open.
+
+    A reply written in the champions' Telegram group (`in_group`) is already there; any other
+    (console, API) is relayed to the group too, so both places show the same conversation.
+    """
     with session_scope() as session:
         handoff = session.get(Handoff, handoff_id)
         if handoff is None or handoff.status != "open":
             return False
-        add_handoff_message(session=session, handoff=handoff, role="champion", text=text)
+        line = add_handoff_message(session=session, handoff=handoff, role="champion", text=text)
+        if in_group:
+            line.relayed_at = utcnow()
         queue_outbound(
             session=session, conversation_id=handoff.conversation_id, message={"text": text, "buttons": []}
         )

@@ -18,6 +18,7 @@ from babel.support import NullTranslations, Translations
 from bot.settings import DEFAULT_LANGUAGE, LANGUAGES, load_settings
 
 DOMAIN = "messages"
+CONSOLE_DOMAIN = "console"  # the web console's own strings (English, Slovak, Czech, Romanian)
 
 # CLDR (and so Babel) has no Romani locale: `Locale.parse("rom")` fails. Romani text has its own
 # gettext catalogue, but dates and numbers are formatted with Slovak conventions, which the Slovak
@@ -35,16 +36,16 @@ def N_(message: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _translations(language: str, locales_dir: Path) -> NullTranslations:
+def _translations(language: str, locales_dir: Path, domain: str = DOMAIN) -> NullTranslations:
     if language == DEFAULT_LANGUAGE:
         return NullTranslations()
-    mo_file = locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    mo_file = locales_dir / language / "LC_MESSAGES" / f"{domain}.mo"
     if not mo_file.exists():
         raise MissingCatalogueError(
             f"{mo_file} is missing: the {language} catalogue is not compiled. Run `make locales`."
         )
     with mo_file.open("rb") as handle:
-        return Translations(handle, domain=DOMAIN)
+        return Translations(handle, domain=domain)
 
 
 def gettext_for(language: str) -> Callable[[str], str]:
@@ -52,6 +53,13 @@ def gettext_for(language: str) -> Callable[[str], str]:
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
     return _translations(language, load_settings().locales_dir).gettext
+
+
+def console_translations(locale: str) -> NullTranslations:
+    """The console's strings in an account's chosen language (see bot.db.user_repository.CONSOLE_LOCALES)."""
+    if locale not in LANGUAGES:
+        locale = DEFAULT_LANGUAGE
+    return _translations(locale, load_settings().locales_dir, CONSOLE_DOMAIN)
 
 
 def format_locale(language: str) -> Locale:

@@ -120,6 +120,7 @@ class Settings:
     handoff_remind_minutes: int = 30
     champion_hours: str = "mon-fri 09:00-17:00"
     timezone: str = "Europe/London"
+    console_secure_cookies: bool = False  # set when the console is served over TLS (production)
 
 
 def load_settings() -> Settings:
@@ -144,4 +145,5 @@ def load_settings() -> Settings:
         handoff_remind_minutes=_int("HANDOFF_REMIND_MINUTES", 30),
         champion_hours=os.environ.get("CHAMPION_HOURS") or "mon-fri 09:00-17:00",
         timezone=os.environ.get("DROM_TIMEZONE") or "Europe/London",
+        console_secure_cookies=(os.environ.get("CONSOLE_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
     )

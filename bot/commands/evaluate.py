@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+from pathlib import Path
 
 from bot.db.faq_repository import list_keys
 from bot.db.session import session_scope
@@ -34,12 +36,26 @@ def report(scores: dict[str, LanguageScore], show_misses: bool) -> str:
     return "\n".join(lines)
 
 
+def figures(scores: dict[str, LanguageScore]) -> dict:
+    """The per-language and overall figures as one JSON-ready object."""
+    total = sum(s.total for s in scores.values())
+    return {
+        "languages": {
+            lang: {"messages": s.total, "intent_accuracy": round(s.intent_accuracy, 4),
+                   "language_accuracy": round(s.language_accuracy, 4)}
+            for lang, s in scores.items()
+        },
+        "intent_accuracy": round(sum(s.intent_correct for s in scores.values()) / total, 4),
+        "language_accuracy": round(sum(s.language_correct for s in scores.values()) / total, 4),
+    }
+
+
 def main(args: argparse.Namespace) -> int:
     settings = load_settings()
     with session_scope() as session:
         keys = set(list_keys(session=session))
-    model = NluModel(settings.model_path, keys)
+    model = NluModel(Path(args.model) if args.model else settings.model_path, keys)
     examples = [e for lang in LANGUAGES for e in load_examples(HELD_OUT / f"{lang}.yml")]
     scores = asyncio.run(evaluate(model, examples, settings.language_confidence))
-    print(report(scores, show_misses=args.misses))
+    print(json.dumps(figures(scores)) if args.json else report(scores, show_misses=args.misses))
     return 0

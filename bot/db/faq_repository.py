@@ -29,7 +29,7 @@ def get_published_answer(*, session: Session, key: str, language: str) -> Publis
     row = session.execute(
         select(FaqAnswer, FaqQuestion)
         .join(FaqQuestion, FaqAnswer.question_id == FaqQuestion.id)
-        .where(FaqQuestion.key == key, FaqAnswer.language == language, FaqAnswer.status == "published")
+        .where(FaqQuestion.key == key, FaqAnswer.language == language, FaqAnswer.published_text.is_not(None))
     ).first()
     if row is None:
         return None
@@ -37,7 +37,7 @@ def get_published_answer(*, session: Session, key: str, language: str) -> Publis
     return PublishedAnswer(
         key=question.key,
         language=answer.language,
-        text=answer.text,
+        text=answer.published_text,
         source_name=question.source_name,
         source_url=question.source_url,
         checked_on=question.checked_on,
@@ -60,6 +60,7 @@ def seed_content(*, session: Session, content: Content) -> int:
     (its latest revision is still the seeded one), so staff edits are never overwritten.
     """
     changed = 0
+    now = utcnow()  # one time for all languages of a question, so no translation looks outdated
     questions = {q.key: q for q in session.scalars(select(FaqQuestion))}
     for entry in content.catalogue.values():
         question = questions.get(entry.key) or FaqQuestion(key=entry.key)
@@ -80,7 +81,8 @@ def seed_content(*, session: Session, content: Content) -> int:
                 continue
             answer.text, answer.status = text, lang_answers.status
             answer.community_review_pending = lang_answers.community_review_pending
-            answer.updated_at = utcnow()
+            answer.published_text = text if lang_answers.status == "published" else None
+            answer.updated_at = now
             answer.revisions.append(
                 FaqAnswerRevision(text=text, status=lang_answers.status, author=SEED_AUTHOR)
             )

@@ -55,13 +55,15 @@ class FaqAnswer(Base):
     id = Column(Integer, primary_key=True)
     question_id = Column(ForeignKey("faq_questions.id", ondelete="CASCADE"), nullable=False)
     language = Column(String(8), nullable=False)
-    text = Column(Text, nullable=False)
+    text = Column(Text, nullable=False)  # the latest saved text (what the editor shows)
     status = Column(String(20), nullable=False, default="draft")
+    published_text = Column(Text, nullable=True)  # what the bot says; None until first published
     # Content that native speakers of the community still have to review (all Romani text, for now).
     community_review_pending = Column(Boolean, nullable=False, default=False)
-    updated_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)  # when the text last changed
 
     question = relationship("FaqQuestion", back_populates="answers")
+    audio = relationship("FaqAudio", uselist=False, back_populates="answer", cascade="all, delete-orphan")
     revisions = relationship(
         "FaqAnswerRevision",
         back_populates="answer",
@@ -119,6 +121,8 @@ class Handoff(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     closed_at = Column(DateTime, nullable=True)
     champion_id = Column(ForeignKey("champions.id", ondelete="SET NULL"), nullable=True)
+    claimed_by_user_id = Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)  # in the console
+    outcome = Column(String(20), nullable=True)  # answered, referred, no_reply (set on close)
     # Where the handoff's card sits in the champions' Telegram group (and its forum topic, if any).
     card_chat_id = Column(BigInteger, nullable=True)
     card_message_id = Column(BigInteger, nullable=True)
@@ -130,6 +134,8 @@ class Handoff(Base):
 
     conversation = relationship("Conversation", back_populates="handoffs")
     champion = relationship("Champion", foreign_keys=[champion_id])
+    claimed_by = relationship("User", foreign_keys=[claimed_by_user_id])
+    notes = relationship("HandoffNote", cascade="all, delete-orphan", order_by="HandoffNote.id")
     preferred_champion = relationship("Champion", foreign_keys=[preferred_champion_id])
     messages = relationship(
         "HandoffMessage",
@@ -221,3 +227,139 @@ class ProcessedUpdate(Base):
     received_at = Column(DateTime, nullable=False, default=utcnow)
     body = Column(Text, nullable=True)  # the raw update (JSON) until it is handled, then NULL
     processed_at = Column(DateTime, nullable=True)
+
+
+class FaqAudio(Base):
+    """A recorded answer (one per answer), for people who read little."""
+
+    __tablename__ = "faq_audio"
+
+    id = Column(Integer, primary_key=True)
+    answer_id = Column(ForeignKey("faq_answers.id", ondelete="CASCADE"), nullable=False, unique=True)
+    mime_type = Column(String(100), nullable=False)
+    filename = Column(String(100), nullable=False)
+    data = Column(LargeBinary, nullable=False)
+    uploaded_by = Column(String(64), nullable=False)
+    uploaded_at = Column(DateTime, nullable=False, default=utcnow)
+
+    answer = relationship("FaqAnswer", back_populates="audio")
+
+
+class NluExample(Base):
+    """An example question staff added in the console; used by the next retrain."""
+
+    __tablename__ = "nlu_examples"
+
+    id = Column(Integer, primary_key=True)
+    intent = Column(String(64), nullable=False)
+    language = Column(String(8), nullable=False)
+    text = Column(String(500), nullable=False)
+    author = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class RetrainJob(Base):
+    """One "retrain" started from the console: its progress and why the model was or was not swapped."""
+
+    __tablename__ = "retrain_jobs"
+
+    id = Column(Integer, primary_key=True)
+    status = Column(String(20), nullable=False, default="running")  # running, swapped, kept, failed
+    step = Column(String(100), nullable=False, default="")
+    detail = Column(Text, nullable=True)
+    started_by = Column(String(64), nullable=False)
+    started_at = Column(DateTime, nullable=False, default=utcnow)
+    finished_at = Column(DateTime, nullable=True)
+
+
+class User(Base):
+    """A console account. `roles` is a comma-separated subset of admin, staff, champion."""
+
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), unique=True, nullable=False)
+    password_hash = Column(String(200), nullable=False)
+    roles = Column(String(40), nullable=False)
+    languages = Column(String(40), nullable=False, default="")  # for champions: the handoffs they see
+    locale = Column(String(8), nullable=False, default="en")  # the console's own language
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    @property
+    def role_set(self) -> set[str]:
+        return {role for role in self.roles.split(",") if role}
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+
+class ConsoleSession(Base):
+    """A logged-in browser. Only a hash of the cookie's token is stored."""
+
+    __tablename__ = "console_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), unique=True, nullable=False)
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+
+    user = relationship("User")
+
+
+class AuditEntry(Base):
+    """Who did what in the console: logins, content changes, handoff actions, account changes."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    username = Column(String(64), nullable=True)
+    action = Column(String(40), nullable=False)
+    target = Column(String(200), nullable=False, default="")
+
+
+class HandoffNote(Base):
+    """A champion's private note on a handoff; never sent to the person."""
+
+    __tablename__ = "handoff_notes"
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class QuestionEvent(Base):
+    """An anonymous count for insights: one question, its week, language, topic and who answered.
+
+    No link to the person: these rows stay when a conversation is erased.
+    """
+
+    __tablename__ = "question_events"
+
+    id = Column(Integer, primary_key=True)
+    week = Column(Date, nullable=False, index=True)  # the Monday of the week
+    language = Column(String(8), nullable=False)
+    topic = Column(String(32), nullable=True)
+    key = Column(String(64), nullable=True)
+    outcome = Column(String(20), nullable=False)  # bot, unanswered
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer, kept (with digits masked) to write new FAQs from.
+
+    Linked to its conversation so that erasing the person erases it too.
+    """
+
+    __tablename__ = "unanswered_questions"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True)
+    language = Column(String(8), nullable=False)
+    text = Column(String(500), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)

@@ -36,7 +36,8 @@ def handoffs_to_remind(*, session: Session, older_than: dt.timedelta) -> list[Ha
 
 
 def lines_to_relay(*, session: Session) -> list[HandoffMessage]:
-    """What people wrote (and system notes) in open handoffs after the card, not yet shown to champions."""
+    """What people wrote, system notes and replies from outside the group (the console) in open
+    handoffs after the card, not yet shown in the champions' group."""
     return list(
         session.scalars(
             select(HandoffMessage)
@@ -44,7 +45,7 @@ def lines_to_relay(*, session: Session) -> list[HandoffMessage]:
             .where(
                 Handoff.status == "open",
                 Handoff.card_message_id.is_not(None),
-                HandoffMessage.role.in_(("person", "system")),
+                HandoffMessage.role.in_(("person", "system", "champion")),
                 HandoffMessage.relayed_at.is_(None),
             )
             .order_by(HandoffMessage.id)

@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot import handoff
+from bot.console.routes import EXCEPTION_HANDLERS, console_error, console_mount
 from bot.db.conversation_repository import get_or_create_conversation, take_outbound
 from bot.db.session import session_scope
 from bot.gateway.core import Gateway, Inbound
@@ -169,6 +170,8 @@ async def reply_to_handoff(request: Request) -> Response:
 
 async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
+    if request.url.path.startswith("/console/") and "text/html" in request.headers.get("accept", ""):
+        return await console_error(request, error)
     return JSONResponse({"error": error.detail}, status_code=error.status_code)
 
 
@@ -214,7 +217,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/handoffs/{handoff_id}/close", close_handoff, methods=["POST"]),
         Route("/api/handoffs/{handoff_id}/reply", reply_to_handoff, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        console_mount(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
+    handlers = {HTTPException: http_error, **EXCEPTION_HANDLERS}
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.state.settings = settings
     return app

@@ -62,7 +62,7 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if checked is None:
         return
     handoff_id, name = checked
-    if await run_in_threadpool(handoff.reply, handoff_id, f"{name}: {message.text}"):
+    if await run_in_threadpool(handoff.reply, handoff_id, f"{name}: {message.text}", in_group=True):
         context.bot_data["wake"].set()
 
 
