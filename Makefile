@@ -7,14 +7,14 @@ RASA := $(VENV)/bin/rasa
 UV_VERSION := 0.13.9
 MODEL := models/drom.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
-PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_WARN_20 := 1
 
-.PHONY: help run test train install locales db validate lock i18n-extract i18n-update clean
+.PHONY: help run test train install locales db validate lock i18n-extract i18n-update clean chromium
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -22,7 +22,7 @@ help: ## List the targets
 run: install locales db $(MODEL) ## Start Rasa, the action server and the gateway (Ctrl-C stops all three)
 	$(PY) -m bot run
 
-test: install locales db $(MODEL) ## Run every test (pytest), including rasa data validate and the NLU evaluation
+test: install locales db $(MODEL) chromium ## Run every test (pytest), including rasa data validate, the NLU evaluation and the console in Chromium
 	$(PY) -m pytest
 
 train: install ## Retrain the Rasa model now
@@ -39,10 +39,13 @@ $(VENV)/.installed: requirements.lock scripts/find-python.sh
 	$(VENV)/bin/uv pip sync --python $(PY) requirements.lock
 	touch $@
 
-locales: $(MO_FILES) ## Compile the gettext catalogues
+locales: $(MO_FILES) ## Compile the gettext catalogues (the bot's `messages` and the console's `console`)
 
-locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --use-fuzzy --statistics -D messages -d locales -l $*
+locales/%.mo: locales/%.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy --statistics -i $< -o $@
+
+chromium: ## Install Debian's Chromium for the console's browser tests (if missing)
+	@scripts/install-chromium.sh
 
 db: install ## Migrate the database and seed the FAQ content (idempotent)
 	$(PY) -m bot db upgrade
@@ -56,11 +59,13 @@ validate: install ## rasa data validate
 lock: install ## Re-resolve requirements.in into requirements.lock (exact versions)
 	$(VENV)/bin/uv pip compile --python $(PY) --python-version 3.10 --generate-hashes requirements.in -o requirements.lock
 
-i18n-extract: install ## Extract translatable strings into locales/messages.pot
+i18n-extract: install ## Extract translatable strings into locales/messages.pot (bot) and locales/console.pot (console)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --add-comments=TRANSLATORS: --no-location --project=Drom --copyright-holder="Drom contributors" -o locales/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel-console.cfg -k tr --add-comments=TRANSLATORS: --no-location --project="Drom console" --copyright-holder="Drom contributors" -o locales/console.pot .
 
 i18n-update: i18n-extract ## Merge new strings into every catalogue
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i locales/console.pot -d locales -D console --no-fuzzy-matching
 
 clean: ## Remove the environment, model and local database
 	rm -rf $(VENV) models var
