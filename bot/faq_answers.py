@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import replies
+from bot.db.faq_editor_repository import audio_of
 from bot.db.faq_repository import get_published_answer
 from bot.db.session import session_scope
 from bot.settings import DEFAULT_LANGUAGE
@@ -18,3 +19,10 @@ def faq_replies(key: str, language: str) -> list[replies.Reply] | None:
     if fallback is None:
         return None
     return [replies.answer_not_translated(language), replies.faq_answer(language, fallback)]
+
+
+def recorded_answer(key: str, language: str) -> tuple[str, str, bytes] | None:
+    """(mime type, file name, bytes) of the recorded answer, or None when there is none."""
+    with session_scope() as session:
+        audio = audio_of(session=session, key=key, language=language)
+        return (audio.mime_type, audio.filename, audio.data) if audio is not None else None

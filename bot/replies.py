@@ -17,6 +17,7 @@ from bot.languages import NATIVE_NAMES
 from bot.settings import LANGUAGES
 
 TOPICS = ("gp", "school", "euss")
+LISTEN_INTENT = "drom_listen"  # the "Listen" button; answered by the gateway, not by Rasa
 
 TOPIC_TITLES = {
     "gp": N_("GP (doctor)"),
@@ -62,13 +63,17 @@ class Button:
 class Reply:
     text: str
     buttons: list[Button] = field(default_factory=list)
+    audio: dict | None = None  # {"key", "language", "url"}: a recorded answer, sent as voice/audio
 
     def as_dict(self) -> dict:
         """The Rasa/web chat shape: {"text": ..., "buttons": [{"title": ..., "payload": ...}]}."""
-        return {
+        shape: dict = {
             "text": self.text,
             "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
         }
+        if self.audio is not None:
+            shape["audio"] = self.audio
+        return shape
 
 
 def payload(intent: str, **entities: str) -> str:
@@ -134,7 +139,17 @@ def faq_answer(language: str, answer: PublishedAnswer) -> Reply:
     checked = _("Checked {month_year}, source: {source}").format(
         month_year=format_month_year(answer.checked_on, language), source=answer.source_name
     )
-    return Reply(f"{answer.text}\n\n{provenance}\n{checked}", after_answer_buttons(language))
+    buttons = after_answer_buttons(language)
+    if answer.has_audio:
+        buttons.insert(0, Button(_("Listen"), payload(LISTEN_INTENT, key=answer.key)))
+    return Reply(f"{answer.text}\n\n{provenance}\n{checked}", buttons)
+
+
+def audio_answer(language: str, key: str) -> Reply:
+    """A recorded answer: the channel sends the audio (Telegram voice, WhatsApp audio, web chat player)."""
+    _ = gettext_for(language)
+    return Reply(_("Here is the answer as audio."), [],
+                 audio={"key": key, "language": language, "url": f"/media/faq/{key}/{language}"})
 
 
 def answer_not_translated(language: str) -> Reply:

@@ -226,3 +226,18 @@ def test_the_console_language_is_per_account(console: tuple[str, FakeTelegram], 
     page.select_option("select[name=locale]", "ro")
     page.click("form[action='/console/account'] button")
     expect(page.locator("nav")).to_contain_text(romanian)
+
+
+def test_staff_upload_a_recording_and_export_a_translation(console: tuple[str, FakeTelegram], page: Page) -> None:
+    base, _ = console
+    sign_in(page, base, "sam")
+    page.goto(f"{base}/console/faq/school.uniform/cs")
+    expect(page.locator(".warning")).to_be_visible()  # no recording yet
+    page.set_input_files("input[name=audio]", files=[{"name": "odpoved.ogg", "mimeType": "audio/ogg",
+                                                      "buffer": b"OggS\x00 fake"}])
+    page.click("form[action$='/audio'] button")
+    expect(page.locator(".warning")).to_have_count(0)
+    page.goto(f"{base}/console/faq")
+    with page.expect_download() as download:
+        page.click("a[href='/console/faq/export/cs.po']")
+    assert 'msgctxt "school.uniform"' in download.value.path().read_text(encoding="utf-8")

@@ -153,3 +153,14 @@ def test_danger_gets_999_at_once_and_an_urgent_card(telegram: FakeTelegram) -> N
     telegram.text_update(user, "my husband beats me and the children", language_code="en")
     wait_for(lambda: replies.safeguarding("en").text in texts_to(telegram, user))
     wait_for(lambda: any(t.startswith("URGENT") and "beats me" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))
+
+
+def test_listen_sends_the_recorded_answer_as_a_voice_message(telegram: FakeTelegram) -> None:
+    from tests.recordings import record_answer
+
+    record_answer("school.meals", "sk")
+    user = 7600
+    telegram.text_update(user, "dobrý deň", language_code="sk")
+    wait_for(lambda: texts_to(telegram, user))
+    telegram.callback_update(user, replies.payload(replies.LISTEN_INTENT, key="school.meals"), language_code="sk")
+    wait_for(lambda: telegram.sent("sendVoice", chat_id=user))

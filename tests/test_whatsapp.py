@@ -186,3 +186,17 @@ def test_titles_are_shortened_at_word_boundaries() -> None:
     assert shorten("Talk to a champion", 20) == "Talk to a champion"
     assert shorten("Vakerel komunitakere pomocnikoha", 20) == "Vakerel…"
     assert len(shorten("Hovoriť s komunitným pomocníkom", 20)) <= 20
+
+
+def test_listen_uploads_the_recorded_answer_and_sends_it_as_audio(whatsapp) -> None:  # type: ignore[no-untyped-def]
+    from tests.recordings import OGG_BYTES, record_answer
+
+    client, fake = whatsapp
+    record_answer("school.meals", "ro")
+    wa_id = "447000000900"
+    post(client, text(wa_id, "buna ziua"))
+    wait_for(lambda: fake.to(wa_id))
+    post(client, notification(wa_id, {"type": "interactive", "interactive": {"type": "button_reply", "button_reply": {
+        "id": replies.payload(replies.LISTEN_INTENT, key="school.meals"), "title": "Ascultă"}}}))
+    audio = wait_for(lambda: [m for m in fake.to(wa_id) if m["type"] == "audio"])[0]
+    assert fake.uploads[audio["audio"]["id"]] == ("audio/ogg", OGG_BYTES)

@@ -22,6 +22,7 @@ class PublishedAnswer:
     source_name: str
     source_url: str
     checked_on: dt.date
+    has_audio: bool = False
 
 
 def get_published_answer(*, session: Session, key: str, language: str) -> PublishedAnswer | None:
@@ -41,6 +42,7 @@ def get_published_answer(*, session: Session, key: str, language: str) -> Publis
         source_name=question.source_name,
         source_url=question.source_url,
         checked_on=question.checked_on,
+        has_audio=answer.audio is not None,
     )
 
 

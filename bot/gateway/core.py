@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from bot.db.session import session_scope
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.language_choice import Detection, resolve_language
 from bot.languages import normalise_code
+from bot.faq_answers import faq_replies, recorded_answer
 from bot.safeguarding import signals_danger
 from bot.settings import DEFAULT_LANGUAGE
 
@@ -35,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 2000
 FEEDBACK_PREFIX = "/drom_feedback"  # the "did this help?" buttons; answered here, not by Rasa
+LISTEN_PREFIX = f"/{replies.LISTEN_INTENT}"  # the "Listen" button under an answer with a recording
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,19 @@ def _record_feedback(inbound: Inbound, helped: bool) -> str:
         return conversation.language or language or normalise_code(inbound.language_hint) or DEFAULT_LANGUAGE
 
 
+def _listen(inbound: Inbound, message: str) -> dict:
+    """The recorded answer for a "Listen" button, or the written answer when there is no recording."""
+    language = _language_of(inbound)
+    try:
+        key = str(json.loads(message[len(LISTEN_PREFIX):]).get("key", ""))
+    except (ValueError, AttributeError):
+        return replies.unsupported_input(language).as_dict()
+    if recorded_answer(key, language) is not None:
+        return replies.audio_answer(language, key).as_dict()
+    written = faq_replies(key, language)
+    return written[-1].as_dict() if written else replies.dont_know(language).as_dict()
+
+
 def _language_of(inbound: Inbound) -> str:
     with session_scope() as session:
         conversation = get_or_create_conversation(
@@ -151,6 +167,8 @@ class Gateway:
         if message.startswith(FEEDBACK_PREFIX):
             language = await run_in_threadpool(_record_feedback, inbound, '"yes"' in message)
             return [replies.feedback_thanks(language).as_dict()]
+        if message.startswith(LISTEN_PREFIX):
+            return [await run_in_threadpool(_listen, inbound, message)]
         if inbound.text and signals_danger(inbound.text):
             detection = await self._rasa.detect_language(inbound.text)
             language = await run_in_threadpool(

@@ -20,6 +20,7 @@ from bot import handoff
 from bot.console.routes import EXCEPTION_HANDLERS, console_error, console_mount
 from bot.db.conversation_repository import get_or_create_conversation, take_outbound
 from bot.db.session import session_scope
+from bot.faq_answers import recorded_answer
 from bot.gateway.core import Gateway, Inbound
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.settings import Settings, load_settings
@@ -119,6 +120,15 @@ async def whatsapp_webhook(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
+async def faq_audio(request: Request) -> Response:
+    """A recorded FAQ answer (public content, like the written answers), for the web chat's player."""
+    found = await run_in_threadpool(recorded_answer, request.path_params["key"], request.path_params["language"])
+    if found is None:
+        raise HTTPException(404, "No recording for this answer in this language.")
+    mime, _filename, data = found
+    return Response(data, media_type=mime, headers={"Cache-Control": "public, max-age=300"})
+
+
 def _take_pending(user: str) -> list[dict]:
     with session_scope() as session:
         conversation = get_or_create_conversation(session=session, channel=WEBCHAT, external_id=user)
@@ -210,6 +220,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/messages", post_message, methods=["POST"]),
         Route("/api/messages", get_messages, methods=["GET"]),
         Route("/api/forget", forget_user, methods=["POST"]),
+        Route("/media/faq/{key:str}/{language:str}", faq_audio),
         Route("/webhooks/telegram", telegram_webhook, methods=["POST"]),
         Route("/webhooks/whatsapp", whatsapp_verify, methods=["GET"]),
         Route("/webhooks/whatsapp", whatsapp_webhook, methods=["POST"]),

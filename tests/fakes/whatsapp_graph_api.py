@@ -24,6 +24,7 @@ class FakeGraph:
     sent: list[dict[str, Any]] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
     failures: deque = field(default_factory=deque)  # (status, retry_after seconds or None)
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # media id: (mime type, bytes)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -36,6 +37,8 @@ class FakeGraph:
         for m in self.to(wa_id):
             if m["type"] == "text":
                 out.append(m["text"]["body"])
+            elif m["type"] == "audio":
+                out.append(f"[audio {m['audio']['id']}]")
             elif m["type"] == "interactive":
                 out.append(m["interactive"]["body"]["text"])
             else:
@@ -59,6 +62,18 @@ class FakeGraph:
                              "messages": [{"id": f"wamid.out{next(self._ids)}"}]})
 
 
+    async def upload(self, request: Request) -> JSONResponse:
+        """POST /{phone-id}/media (multipart: file, type, messaging_product) -> {"id": ...}."""
+        form = await request.form()
+        upload = form.get("file")
+        if form.get("messaging_product") != "whatsapp" or upload is None or isinstance(upload, str):
+            return JSONResponse({"error": {"message": "file and messaging_product are required"}}, status_code=400)
+        media_id = f"media{next(self._ids)}"
+        with self._lock:
+            self.uploads[media_id] = (str(form.get("type")), await upload.read())
+        return JSONResponse({"id": media_id})
+
+
 class FakeGraphServer(BackgroundServer):
     def __init__(self, port: int) -> None:
         self.fake = FakeGraph()
@@ -76,6 +91,7 @@ class FakeGraphServer(BackgroundServer):
 
         app = Starlette(routes=[
             Route("/v21.0/{phone_id}/messages", self.fake.messages, methods=["POST"]),
+            Route("/v21.0/{phone_id}/media", self.fake.upload, methods=["POST"]),
             Route("/v21.0/{media_id}", media_info, methods=["GET"]),
             Route("/media/{media_id}", media_bytes, methods=["GET"]),
         ])

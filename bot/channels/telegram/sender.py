@@ -12,13 +12,14 @@ import datetime as dt
 import logging
 
 from starlette.concurrency import run_in_threadpool
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.rendering import parts
 from bot.db.outbox_repository import Pending, due_messages, mark_delivered, schedule_retry
 from bot.db.session import session_scope
+from bot.faq_answers import recorded_answer
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class Sender:
 
     async def _deliver(self, pending: Pending) -> None:
         try:
+            await self._send_audio(pending)
             for text, markup in parts(pending.message):
                 await self._bot.send_message(chat_id=int(pending.external_id), text=text, reply_markup=markup)
         except RetryAfter as error:
@@ -74,6 +76,19 @@ class Sender:
             await run_in_threadpool(self._retry, pending, delay, False)
         else:
             await run_in_threadpool(self._delivered, pending)
+
+    async def _send_audio(self, pending: Pending) -> None:
+        """A recorded answer: a voice message when it is OGG/Opus (Telegram's voice format), else audio."""
+        audio = pending.message.get("audio")
+        found = audio and await run_in_threadpool(recorded_answer, audio["key"], audio["language"])
+        if not found:
+            return
+        mime, filename, data = found
+        chat_id = int(pending.external_id)
+        if mime == "audio/ogg":
+            await self._bot.send_voice(chat_id=chat_id, voice=InputFile(data, filename=filename))
+        else:
+            await self._bot.send_audio(chat_id=chat_id, audio=InputFile(data, filename=filename))
 
     def _retry(self, pending: Pending, delay: float, give_up: bool) -> None:
         with session_scope() as session:

@@ -29,6 +29,7 @@ from bot.db.inbound_repository import pending_updates, store_update, update_hand
 from bot.db.models import Conversation, utcnow
 from bot.db.outbox_repository import Pending, due_messages, mark_delivered, queue_messages, schedule_retry
 from bot.db.session import session_scope
+from bot.faq_answers import recorded_answer
 from bot.gateway.core import Attachment, Gateway, Inbound
 from bot.i18n import gettext_for
 from bot.settings import WhatsAppSettings
@@ -165,6 +166,22 @@ class WhatsAppChannel:
                 pass
             self._wake.clear()
 
+    async def _audio_bodies(self, pending: Pending) -> list[dict]:
+        """Upload the recorded answer to the Graph API's media endpoint; the audio message that plays it."""
+        audio = pending.message["audio"]
+        found = await run_in_threadpool(recorded_answer, audio["key"], audio["language"])
+        if not found:
+            return []
+        mime, filename, data = found
+        response = await self._client.post(
+            f"/{self.settings.phone_number_id}/media",
+            data={"messaging_product": "whatsapp", "type": mime},
+            files={"file": (filename, data, mime)},
+        )
+        response.raise_for_status()
+        return [{"messaging_product": "whatsapp", "to": pending.external_id, "type": "audio",
+                 "audio": {"id": response.json()["id"]}}]
+
     async def _deliver(self, pending: Pending) -> None:
         language, window_open = await run_in_threadpool(_window, pending.external_id)
         if window_open:
@@ -175,6 +192,8 @@ class WhatsAppChannel:
         else:
             bodies = []
         try:
+            if window_open and pending.message.get("audio"):
+                bodies = [*await self._audio_bodies(pending), *bodies]
             for body in bodies:
                 response = await self._client.post(f"/{self.settings.phone_number_id}/messages", json=body)
                 response.raise_for_status()

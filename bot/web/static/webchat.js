@@ -14,6 +14,13 @@
     const item = document.createElement("li");
     item.className = role;
     item.textContent = message.text || "";
+    if (message.audio && message.audio.url) {
+      const player = document.createElement("audio");
+      player.controls = true;
+      player.src = message.audio.url;
+      item.appendChild(document.createElement("br"));
+      item.appendChild(player);
+    }
     if (message.buttons && message.buttons.length) {
       const row = document.createElement("div");
       row.className = "buttons";
