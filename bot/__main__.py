@@ -51,8 +51,10 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     # ws="none": the gateway has no websockets, and Rasa pins a websockets older than uvicorn's.
+    # The console's live lists are long-lived streams: give them 5 s to end when stopping.
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_level="warning", ws="none"
+        create_app(settings), host=settings.host, port=settings.port, log_level="warning", ws="none",
+        timeout_graceful_shutdown=5,
     )
     return 0
 

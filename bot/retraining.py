@@ -129,7 +129,7 @@ def run(job_id: int, settings: Settings) -> None:
         response = httpx.put(f"{settings.rasa_url}/model", json={"model_file": str(candidate.resolve())},
                              timeout=300)
         response.raise_for_status()
-        os.replace(candidate, settings.model_path)  # the next start loads it too
+        shutil.move(candidate, settings.model_path)  # the next start loads it too
         _update(job_id, status="swapped", step="done", detail=detail)
     except subprocess.CalledProcessError as error:
         logger.error("Retrain %s failed in %s", job_id, error.cmd[1:3])

@@ -41,6 +41,17 @@ def _run(function, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise HTTPException(400, str(error)) from None
 
 
+async def _apply(account: Account, action: str, target: str, change, back: str) -> Response:  # type: ignore[no-untyped-def]
+    """Make one change (a function of the session), record it in the audit log, go back to `back`."""
+
+    def work() -> None:
+        _run(change)
+        audit(account.username, action, target)
+
+    await run_in_threadpool(work)
+    return RedirectResponse(back, status_code=303)
+
+
 def _catalogue(session) -> dict:  # type: ignore[no-untyped-def]
     rows = repo.catalogue(session=session)
     return {
@@ -130,9 +141,10 @@ async def save_answer(request: Request) -> Response:
     action = str(form.get("action", "draft"))
     if action not in ("draft", "awaiting_review", "publish"):
         raise HTTPException(400, "Choose save as draft, save for review, or publish.")
-    await run_in_threadpool(_run, _save, account, key, language, str(form.get("text", ""))[:20000], action)
-    await run_in_threadpool(audit, account.username, f"faq_{action}", f"{key} {language}")
-    return RedirectResponse(f"/console/faq/{key}/{language}", status_code=303)
+    text = str(form.get("text", ""))[:20000]
+    return await _apply(account, f"faq_{action}", f"{key} {language}",
+                        lambda session: _save(session, account, key, language, text, action),
+                        f"/console/faq/{key}/{language}")
 
 
 def _history(session, key: str, language: str) -> dict:  # type: ignore[no-untyped-def]
@@ -165,9 +177,8 @@ async def restore_revision(request: Request) -> Response:
     def restore(session) -> None:  # type: ignore[no-untyped-def]
         repo.restore(session=session, key=key, language=language, revision_id=revision_id, author=account.username)
 
-    await run_in_threadpool(_run, restore)
-    await run_in_threadpool(audit, account.username, "faq_restore", f"{key} {language} revision {revision_id}")
-    return RedirectResponse(f"/console/faq/{key}/{language}", status_code=303)
+    return await _apply(account, "faq_restore", f"{key} {language} revision {revision_id}", restore,
+                        f"/console/faq/{key}/{language}")
 
 
 async def save_source(request: Request) -> Response:
@@ -183,9 +194,7 @@ async def save_source(request: Request) -> Response:
         repo.mark_checked(session=session, key=key, source_name=str(form.get("source_name", "")),
                           source_url=str(form.get("source_url", "")), checked_on=checked)
 
-    await run_in_threadpool(_run, mark)
-    await run_in_threadpool(audit, account.username, "faq_source", key)
-    return RedirectResponse(f"/console/faq/{key}", status_code=303)
+    return await _apply(account, "faq_source", key, mark, f"/console/faq/{key}")
 
 
 async def upload_audio(request: Request) -> Response:
@@ -206,9 +215,7 @@ async def upload_audio(request: Request) -> Response:
         repo.set_audio(session=session, key=key, language=language, mime_type=mime, filename=filename,
                        data=data, author=account.username)
 
-    await run_in_threadpool(_run, store)
-    await run_in_threadpool(audit, account.username, "faq_audio", f"{key} {language}")
-    return RedirectResponse(f"/console/faq/{key}/{language}", status_code=303)
+    return await _apply(account, "faq_audio", f"{key} {language}", store, f"/console/faq/{key}/{language}")
 
 
 async def add_example(request: Request) -> Response:
@@ -220,6 +227,4 @@ async def add_example(request: Request) -> Response:
         repo.add_example(session=session, intent=key, language=str(form.get("language", "")),
                          text=str(form.get("text", "")), author=account.username)
 
-    await run_in_threadpool(_run, add)
-    await run_in_threadpool(audit, account.username, "nlu_example", key)
-    return RedirectResponse(f"/console/faq/{key}", status_code=303)
+    return await _apply(account, "nlu_example", key, add, f"/console/faq/{key}")

@@ -11,7 +11,8 @@ import uvicorn
 class BackgroundServer:
     def __init__(self, app, port: int) -> None:  # type: ignore[no-untyped-def]
         self.port = port
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none",
+                                                     timeout_graceful_shutdown=5))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     def __enter__(self):  # type: ignore[no-untyped-def]
