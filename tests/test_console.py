@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bot import replies
+from bot.db.conversation_repository import get_or_create_conversation, open_handoff_for
 from bot.db import faq_editor_repository
 from bot.db.session import session_scope
 from bot.db.user_repository import create_user
@@ -105,8 +106,8 @@ def test_a_champion_gets_a_handoff_live_replies_and_closes_it(console: tuple[str
     telegram.text_update(person, "/human", language_code="sk")
     wait_for(lambda: replies.handoff_started("sk").text in texts_to(telegram, person))
 
-    row = page.locator("#inbox tbody tr[data-handoff]")  # appears without reloading
-    expect(row).to_have_count(1, timeout=15000)
+    row = page.locator(f"#inbox tbody tr[data-handoff='{open_handoff_of(person)}']")  # appears without reloading
+    expect(row).to_be_visible(timeout=15000)
     row.locator("a").click()
     expect(page.locator("#transcript")).to_contain_text("som nova v Leedse")
 
@@ -126,6 +127,14 @@ def test_a_champion_gets_a_handoff_live_replies_and_closes_it(console: tuple[str
     wait_for(lambda: replies.handoff_closed("sk").text in texts_to(telegram, person))
     telegram.text_update(person, "je GP zadarmo?", language_code="sk")
     wait_for(lambda: any(answer_text("gp.cost", "sk") in t for t in texts_to(telegram, person)))
+
+
+def open_handoff_of(telegram_user: int) -> int:
+    with session_scope() as session:
+        conversation = get_or_create_conversation(session=session, channel="telegram", external_id=str(telegram_user))
+        found = open_handoff_for(session=session, conversation_id=conversation.id)
+        assert found is not None, "no open handoff"
+        return found.id
 
 
 def revision_with(key: str, language: str, text: str) -> int:
@@ -191,13 +200,15 @@ def test_champions_see_only_their_languages_and_no_staff_pages(
     wait_for(lambda: replies.handoff_started("sk").text in texts_to(telegram, person))
 
     sign_in(page, base, "kata")
-    row = page.locator("#inbox tbody tr[data-handoff]").first
-    expect(row).to_be_visible(timeout=15000)
-    handoff_url = row.locator("a").get_attribute("href")
+    handoff_url = f"/console/handoffs/{open_handoff_of(person)}"
+    expect(page.locator(f"#inbox a[href='{handoff_url}']")).to_be_visible(timeout=15000)
 
     page.context.clear_cookies()
     sign_in(page, base, "radu")
-    expect(page.locator("#inbox tbody tr[data-handoff]")).to_have_count(0)
+    expect(page.locator("#inbox tbody tr").first).to_be_visible()
+    expect(page.locator(f"#inbox a[href='{handoff_url}']")).to_have_count(0)
+    languages = page.locator("#inbox tbody tr[data-handoff] td:nth-child(2)").all_inner_texts()
+    assert set(languages) <= {"ro"}, languages  # radu speaks only Romanian
     for path in (handoff_url, "/console/faq", "/console/insights", "/console/admin/users"):
         response = page.goto(f"{base}{path}")
         assert response is not None and response.status == 403, path
@@ -241,3 +252,19 @@ def test_staff_upload_a_recording_and_export_a_translation(console: tuple[str, F
     with page.expect_download() as download:
         page.click("a[href='/console/faq/export/cs.po']")
     assert 'msgctxt "school.uniform"' in download.value.path().read_text(encoding="utf-8")
+
+
+def test_insights_count_questions_and_list_unanswered_ones_without_addresses(
+    console: tuple[str, FakeTelegram], stack: str, page: Page
+) -> None:
+    base, _ = console
+    chat = Chat(stack)
+    chat.say("How do I register with a GP?")
+    misses = chat.say("what will the weather be like tomorrow in london ana@example.org")
+    assert any(replies.dont_know("en").text in m["text"] for m in misses), misses
+    sign_in(page, base, "sam")
+    page.goto(f"{base}/console/insights")
+    expect(page.locator("#unanswered")).to_contain_text("weather be like tomorrow in london [email]")
+    expect(page.locator("#unanswered")).not_to_contain_text("ana@example.org")
+    expect(page.locator("#questions-table")).to_contain_text("gp")
+    assert page.locator("svg.chart").count() >= 3

@@ -44,7 +44,7 @@ def test_staff_edits_survive_a_new_seed(empty_database: str) -> None:
         answer = session.scalars(
             select(FaqAnswer).join(FaqQuestion).where(FaqQuestion.key == "gp.cost", FaqAnswer.language == "sk")
         ).one()
-        answer.text = "Edited by staff."
+        answer.text = answer.published_text = "Edited by staff."
         answer.revisions.append(FaqAnswerRevision(text=answer.text, status="published", author="staff:anna"))
     upgrade(url)
     with session_scope(url) as session:

@@ -36,7 +36,7 @@ def record_question(*, session: Session, language: str, key: str | None, topic: 
 def record_unanswered(*, session: Session, public_id: str, language: str, text: str) -> None:
     conversation = find_by_public_id(session=session, public_id=public_id)
     if conversation is not None and text.strip() and not text.startswith("/"):  # not button payloads
-        session.add(UnansweredQuestion(conversation=conversation, language=language, text=masked(text)))
+        session.add(UnansweredQuestion(conversation_id=conversation.id, language=language, text=masked(text)))
 
 
 def questions_by_week(*, session: Session, since: dt.date) -> dict[dt.date, Counter]:

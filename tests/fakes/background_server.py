@@ -24,4 +24,6 @@ class BackgroundServer:
 
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        self._thread.join(timeout=15)
+        if self._thread.is_alive():
+            raise RuntimeError(f"The server on port {self.port} did not stop within 15 s; later tests would share it.")

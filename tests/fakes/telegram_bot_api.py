@@ -26,6 +26,9 @@ BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Drom", "username": "drom_
             "can_join_groups": True, "can_read_all_group_messages": True, "supports_inline_queries": False}
 
 
+_UPDATE_IDS = itertools.count(1)
+
+
 @dataclass
 class FakeTelegram:
     """State of the fake: calls made by the bot, updates waiting, failures to inject."""
@@ -36,7 +39,9 @@ class FakeTelegram:
     failures: deque = field(default_factory=deque)  # (status, retry_after) for the next send calls
     forum: bool = False  # whether the champions' group is a forum (topics per handoff)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
-    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # Update ids are unique per bot, as on Telegram, across every fake in the run: the gateways share
+    # one database, which remembers the updates it has handled.
+    _update_ids: itertools.count = field(default_factory=lambda: _UPDATE_IDS)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
