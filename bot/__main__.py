@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from bot.commands import champions, users
+from bot.commands import bench, champions, users
 from bot.settings import load_settings
 
 
@@ -29,9 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--misses", action="store_true", help="also list every message it got wrong")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object with the figures")
     evaluate.add_argument("--model", help="the model file to evaluate (default: the trained model)")
+    evaluate.add_argument("--folds", type=int, default=0, help="K-fold cross-validation instead of the held-out split")
+    evaluate.add_argument("--report-dir", default="reports", help="where evaluation.md and the charts go")
+    evaluate.add_argument("--no-report", action="store_true", help="only print the figures")
 
     champions.add_parser(commands)
     users.add_parser(commands)
+    bench.add_parser(commands)
 
     handoffs = commands.add_parser("handoff", help="handoffs to champions")
     handoff_commands = handoffs.add_subparsers(dest="handoff_command", required=True)
@@ -83,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         return champions.main(args)
     if args.command == "users":
         return users.main(args)
+    if args.command == "bench":
+        return bench.main(args)
     if args.command == "evaluate":
         from bot.commands import evaluate
 

@@ -55,19 +55,42 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
-async def evaluate(model: NluModel, examples: list[Example], threshold: float) -> dict[str, LanguageScore]:
-    scores: dict[str, LanguageScore] = {}
+@dataclass(frozen=True)
+class Prediction:
+    text: str
+    language: str  # the language the message is written in
+    expected: str
+    predicted: str  # FAQ key or intent
+    predicted_language: str
+
+
+async def predict(model: NluModel, examples: list[Example], threshold: float) -> dict[str, list[Prediction]]:
+    """The model's FAQ key or intent and language for every example, grouped by language."""
+    predictions: dict[str, list[Prediction]] = {}
     for example in examples:
-        score = scores.setdefault(example.language, LanguageScore(example.language))
         parse = await model.parse(example.text)
-        predicted = parse.faq or parse.intent
         language = resolve_language(
             current=None, chosen=False, detection=parse.detection, hint=None, threshold=threshold
         )
-        score.total += 1
-        score.intent_correct += predicted == example.expected
-        score.language_correct += language == example.language
-        score.predicted_languages[language] += 1
-        if predicted != example.expected:
-            score.errors.append((example.text, example.expected, predicted))
+        predictions.setdefault(example.language, []).append(
+            Prediction(example.text, example.language, example.expected, parse.faq or parse.intent, language)
+        )
+    return predictions
+
+
+def scores_of(predictions: dict[str, list[Prediction]]) -> dict[str, LanguageScore]:
+    scores: dict[str, LanguageScore] = {}
+    for language, items in predictions.items():
+        score = scores.setdefault(language, LanguageScore(language))
+        for p in items:
+            score.total += 1
+            score.intent_correct += p.predicted == p.expected
+            score.language_correct += p.predicted_language == language
+            score.predicted_languages[p.predicted_language] += 1
+            if p.predicted != p.expected:
+                score.errors.append((p.text, p.expected, p.predicted))
     return scores
+
+
+async def evaluate(model: NluModel, examples: list[Example], threshold: float) -> dict[str, LanguageScore]:
+    return scores_of(await predict(model, examples, threshold))

@@ -86,7 +86,7 @@ def write_training_data(target: Path) -> int:
 
 def _evaluate(model: Path) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "evaluate", "--json", "--model", str(model)],
+        [sys.executable, "-m", "bot", "evaluate", "--json", "--no-report", "--model", str(model)],
         cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])

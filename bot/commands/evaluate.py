@@ -1,7 +1,9 @@
 """`python -m bot evaluate`: the trained model on the held-out messages in tests/nlu/, per language.
 
-Prints the key-or-intent accuracy and the language accuracy for each language, the overall figures,
-and every miss, so the numbers in docs/evaluation.md can be reproduced with one command.
+Prints the key-or-intent accuracy and the language accuracy for each language and overall (and
+every miss with `--misses`), and writes reports/evaluation.md with charts (bot.evaluation_report).
+`--json` prints one JSON object instead of the table; `--folds K` cross-validates instead of
+using the one held-out split.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from pathlib import Path
 
 from bot.db.faq_repository import list_keys
 from bot.db.session import session_scope
-from bot.evaluation import LanguageScore, evaluate, load_examples
+from bot.evaluation import LanguageScore, Prediction, load_examples, predict, scores_of
 from bot.nlu_model import NluModel
 from bot.settings import LANGUAGES, PROJECT_ROOT, load_settings
 
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu"
+REPORTS = PROJECT_ROOT / "reports"
 
 
 def report(scores: dict[str, LanguageScore], show_misses: bool) -> str:
@@ -37,7 +40,7 @@ def report(scores: dict[str, LanguageScore], show_misses: bool) -> str:
 
 
 def figures(scores: dict[str, LanguageScore]) -> dict:
-    """The per-language and overall figures as one JSON-ready object."""
+    """The overall figures as one JSON-ready object (the console's retrain compares these)."""
     total = sum(s.total for s in scores.values())
     return {
         "languages": {
@@ -50,12 +53,31 @@ def figures(scores: dict[str, LanguageScore]) -> dict:
     }
 
 
+def _predictions(args: argparse.Namespace, keys: set[str], threshold: float) -> dict[str, list[Prediction]]:
+    if args.folds:
+        from bot.cross_validation import cross_validate
+
+        return cross_validate(args.folds, keys, threshold)
+    model = NluModel(Path(args.model) if args.model else load_settings().model_path, keys)
+    examples = [e for lang in LANGUAGES for e in load_examples(HELD_OUT / f"{lang}.yml")]
+    return asyncio.run(predict(model, examples, threshold))
+
+
 def main(args: argparse.Namespace) -> int:
     settings = load_settings()
     with session_scope() as session:
         keys = set(list_keys(session=session))
-    model = NluModel(Path(args.model) if args.model else settings.model_path, keys)
-    examples = [e for lang in LANGUAGES for e in load_examples(HELD_OUT / f"{lang}.yml")]
-    scores = asyncio.run(evaluate(model, examples, settings.language_confidence))
-    print(json.dumps(figures(scores)) if args.json else report(scores, show_misses=args.misses))
+    predictions = _predictions(args, keys, settings.language_confidence)
+    scores = scores_of(predictions)
+    result = figures(scores)
+    if not args.no_report:
+        from bot.evaluation_report import write_report
+        from bot.language_baselines import guesses
+
+        baselines = {lang: guesses(lang, [p.text for p in items]) for lang, items in predictions.items()}
+        rows = write_report(predictions, baselines, Path(args.report_dir), Path(args.model or settings.model_path))
+        for row in rows:
+            result["languages"][row.language].update({k: v for k, v in row.as_dict().items()
+                                                      if k not in ("language", "messages", "accuracy", "language_accuracy")})
+    print(json.dumps(result) if args.json else report(scores, show_misses=args.misses))
     return 0

@@ -1,0 +1,189 @@
+"""The evaluation report: `python -m bot evaluate` writes reports/evaluation.md and its charts.
+
+Figures per language: FAQ/intent accuracy and macro-F1, a confusion matrix (PNG), the most
+confused pairs, out-of-scope precision and recall (an out-of-scope question answered with a FAQ is
+counted on its own: it is the worst error), and language identification accuracy with a cs/sk
+confusion table, compared on the same messages with lingua (restricted to English, Slovak, Czech
+and Romanian) and langdetect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.evaluation import LanguageScore, Prediction
+from bot.language_baselines import BASELINES
+from bot.settings import LANGUAGES
+
+OUT_OF_SCOPE = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class LanguageFigures:
+    language: str
+    messages: int
+    accuracy: float
+    macro_f1: float
+    oos_precision: float | None
+    oos_recall: float | None
+    oos_answered_with_faq: int
+    oos_total: int
+    language_accuracy: float
+    baselines: dict[str, float | None]  # lingua / langdetect accuracy; None: language not supported
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _macro_f1(predictions: list[Prediction]) -> float:
+    from sklearn.metrics import f1_score
+
+    labels = sorted({p.expected for p in predictions})
+    return float(f1_score([p.expected for p in predictions], [p.predicted for p in predictions],
+                          labels=labels, average="macro", zero_division=0))
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def figures(language: str, predictions: list[Prediction], baselines: dict[str, list[str | None]]) -> LanguageFigures:
+    oos_expected = [p for p in predictions if p.expected == OUT_OF_SCOPE]
+    oos_predicted = [p for p in predictions if p.predicted == OUT_OF_SCOPE]
+    hits = sum(p.expected == OUT_OF_SCOPE for p in oos_predicted)
+    return LanguageFigures(
+        language=language,
+        messages=len(predictions),
+        accuracy=sum(p.expected == p.predicted for p in predictions) / len(predictions),
+        macro_f1=_macro_f1(predictions),
+        oos_precision=_ratio(hits, len(oos_predicted)),
+        oos_recall=_ratio(hits, len(oos_expected)),
+        oos_answered_with_faq=sum("." in p.predicted for p in oos_expected),
+        oos_total=len(oos_expected),
+        language_accuracy=sum(p.predicted_language == language for p in predictions) / len(predictions),
+        baselines={
+            name: (None if guesses is None else sum(g == language for g in guesses) / len(guesses))
+            for name, guesses in baselines.items()
+        },
+    )
+
+
+def confused_pairs(predictions: list[Prediction], most: int = 10) -> list[tuple[str, str, int]]:
+    pairs = Counter((p.expected, p.predicted) for p in predictions if p.expected != p.predicted)
+    return [(a, b, n) for (a, b), n in pairs.most_common(most)]
+
+
+def confusion_chart(language: str, predictions: list[Prediction], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import confusion_matrix
+
+    labels = sorted({p.expected for p in predictions} | {p.predicted for p in predictions})
+    matrix = confusion_matrix([p.expected for p in predictions], [p.predicted for p in predictions], labels=labels)
+    figure, axes = plt.subplots(figsize=(9, 8))
+    axes.imshow(matrix, cmap="Greens")
+    axes.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    axes.set_yticks(range(len(labels)), labels, fontsize=7)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("expected")
+    axes.set_title(f"{language}: FAQ key / intent confusion (held-out)")
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            if matrix[i, j]:
+                axes.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=6)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def language_chart(rows: list[LanguageFigures], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["Drom", *BASELINES]
+    figure, axes = plt.subplots(figsize=(8, 4))
+    width = 0.8 / len(names)
+    for index, name in enumerate(names):
+        values = [(r.language_accuracy if name == "Drom" else (r.baselines[name] or 0)) * 100 for r in rows]
+        axes.bar([x + index * width for x in range(len(rows))], values, width, label=name)
+    axes.set_xticks([x + width for x in range(len(rows))], [r.language for r in rows])
+    axes.set_ylabel("language identification accuracy (%)")
+    axes.set_ylim(0, 100)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def cs_sk_table(predictions: dict[str, list[Prediction]]) -> list[tuple[str, int, int, int]]:
+    """(written in, identified as cs, as sk, as something else) for Czech and Slovak messages."""
+    rows = []
+    for language in ("cs", "sk"):
+        guesses = Counter(p.predicted_language for p in predictions.get(language, []))
+        rows.append((language, guesses["cs"], guesses["sk"], sum(guesses.values()) - guesses["cs"] - guesses["sk"]))
+    return rows
+
+
+def _pct(value: float | None) -> str:
+    return "unsupported" if value is None else f"{value:.1%}"
+
+
+def write_report(predictions: dict[str, list[Prediction]], baselines: dict[str, dict[str, list[str | None]]],
+                 out_dir: Path, model: Path) -> list[LanguageFigures]:
+    """Write reports/evaluation.md and the PNG charts; returns the figures per language."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = [figures(lang, predictions[lang], baselines[lang]) for lang in LANGUAGES if predictions.get(lang)]
+    for row in rows:
+        confusion_chart(row.language, predictions[row.language], out_dir / f"confusion-{row.language}.png")
+    language_chart(rows, out_dir / "language-identification.png")
+    everything = [p for lang in LANGUAGES for p in predictions.get(lang, [])]
+    lines = [
+        "# Drom: NLU evaluation",
+        "",
+        f"Written by `python -m bot evaluate` on {dt.date.today().isoformat()} for `{model.name}`, on the held-out",
+        "messages in `tests/nlu/<lang>.yml` (never used for training). Charts: `confusion-<lang>.png`,",
+        "`language-identification.png` beside this file.",
+        "",
+        "## FAQ keys and intents",
+        "",
+        "| language | messages | accuracy | macro-F1 | out-of-scope precision | out-of-scope recall | out-of-scope answered with a FAQ |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r.language} | {r.messages} | {r.accuracy:.1%} | {r.macro_f1:.3f} | {_pct(r.oos_precision)} | "
+                     f"{_pct(r.oos_recall)} | {r.oos_answered_with_faq} of {r.oos_total} |")
+    total = len(everything)
+    oos = sum(r.oos_total for r in rows)
+    lines += [
+        f"| all | {total} | {sum(p.expected == p.predicted for p in everything) / total:.1%} | "
+        f"{_macro_f1(everything):.3f} | | | {sum(r.oos_answered_with_faq for r in rows)} of {oos} |",
+        "", "### Most confused pairs", "", "| language | expected | predicted | times |", "|---|---|---|---|",
+    ]
+    for lang in LANGUAGES:
+        for expected, predicted, n in confused_pairs(predictions.get(lang, []), most=5):
+            lines.append(f"| {lang} | {expected} | {predicted} | {n} |")
+    lines += ["", "## Language identification", "",
+              "Drom's identifier against lingua (restricted to English, Slovak, Czech and Romanian) and",
+              "langdetect, on the same messages. Neither knows Romani.", "",
+              f"| language | Drom | {' | '.join(BASELINES)} |", "|---|---|" + "---|" * len(BASELINES)]
+    for r in rows:
+        lines.append(f"| {r.language} | {r.language_accuracy:.1%} | "
+                     + " | ".join(_pct(r.baselines[name]) for name in BASELINES) + " |")
+    four = [r for r in rows if r.language != "rom"]
+    if four:
+        count = sum(r.messages for r in four)
+        drom = sum(r.language_accuracy * r.messages for r in four) / count
+        lines.append(f"| en+sk+cs+ro | {drom:.1%} | " + " | ".join(
+            f"{sum((r.baselines[n] or 0) * r.messages for r in four) / count:.1%}" for n in BASELINES) + " |")
+    lines += ["", "### Czech and Slovak", "", "| written in | identified as cs | as sk | as another language |",
+              "|---|---|---|---|"]
+    lines += [f"| {lang} | {cs} | {sk} | {other} |" for lang, cs, sk, other in cs_sk_table(predictions)]
+    (out_dir / "evaluation.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return rows

@@ -1,0 +1,57 @@
+"""Smoke versions of the evaluation and the benchmark (no timing is asserted: figures live in the
+reports), and the cross-validation split."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.cross_validation import pool, split
+from bot.settings import Settings
+from tests.conftest import LANGUAGES
+
+
+def run_bot(*args: str) -> dict:
+    result = subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_evaluate_writes_the_report_and_prints_json(tmp_path: Path) -> None:
+    figures = run_bot("evaluate", "--json", "--report-dir", str(tmp_path))
+    for language in LANGUAGES:
+        row = figures["languages"][language]
+        assert row["messages"] >= 40
+        assert 0 <= row["macro_f1"] <= 1 and 0 <= row["intent_accuracy"] <= 1
+        assert row["oos_total"] > 0 and row["oos_answered_with_faq"] <= row["oos_total"]
+    assert figures["languages"]["rom"]["baselines"] == {"lingua": None, "langdetect": None}  # Romani: unsupported
+    assert figures["languages"]["sk"]["baselines"]["lingua"] is not None
+    report = (tmp_path / "evaluation.md").read_text(encoding="utf-8")
+    assert "| rom |" in report and "unsupported" in report and "### Czech and Slovak" in report
+    assert all((tmp_path / f"confusion-{lang}.png").stat().st_size > 1000 for lang in LANGUAGES)
+    assert (tmp_path / "language-identification.png").exists()
+
+
+@pytest.mark.stack
+def test_bench_drives_people_through_the_web_chat(stack: str, stack_settings: Settings, tmp_path: Path) -> None:
+    result = run_bot("bench", "--users", "3", "--seconds", "3", "--json", "--gateway", stack,
+                     "--rasa", stack_settings.rasa_url, "--report-dir", str(tmp_path))
+    assert result["errors"] == 0 and result["messages"] > 0
+    assert set(result) >= {"p50_ms", "p95_ms", "p99_ms", "messages_per_second", "errors", "parse_floor_p95_ms"}
+    assert result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
+    assert "Rasa /model/parse" in (tmp_path / "benchmark.md").read_text(encoding="utf-8")
+
+
+def test_cross_validation_folds_cover_every_message_once_and_every_language() -> None:
+    examples = pool()
+    folds = split(examples, 5)
+    assert sorted(len(f) for f in folds)[-1] - sorted(len(f) for f in folds)[0] <= len(LANGUAGES) * 30
+    assert Counter(e for f in folds for e in f) == Counter(examples)
+    for fold in folds:
+        assert {e.language for e in fold} == set(LANGUAGES)
+    assert split(examples, 5) == folds  # reproducible
