@@ -53,7 +53,8 @@ class ActionShowMenu(Action):
     ) -> list[EventType]:
         turn = begin_turn(tracker)
         remember_language(tracker, turn)
-        topic = next(tracker.get_latest_entity_values("topic"), None)
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        topic = next(tracker.get_latest_entity_values("topic"), None) or intent.removeprefix("topic.")
         if topic in replies.TOPICS:
             with session_scope() as session:
                 keys = list_keys(session=session, topic=topic)

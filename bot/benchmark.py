@@ -1,7 +1,9 @@
 """`python -m bot bench`: simulated people talking to Drom through the web chat API at once.
 
 Each simulated person holds a realistic conversation in one of the five languages (greeting, a
-question per topic, a menu button, thanks), one message after the other, until the time is up.
+question per topic, a menu button, thanks), one message after the other, reading and typing for
+a while between messages (`think` seconds on average, randomised by half either way; 0 sends the
+next message as soon as the reply arrives), until the time is up.
 Reported: reply latency (p50, p95, p99), messages per second, errors, the peak memory of each
 process, and the floor: Rasa's own /model/parse latency for the same messages at the same
 concurrency, so the whole path can be judged against it.
@@ -10,6 +12,7 @@ concurrency, so the whole path can be judged against it.
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import time
 import uuid
@@ -47,10 +50,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
-async def _person(client: httpx.AsyncClient, gateway: str, language: str, until: float, samples: Samples) -> None:
+async def _pause(think: float, rng: random.Random) -> None:
+    if think > 0:
+        await asyncio.sleep(rng.uniform(think / 2, think * 1.5))
+
+
+async def _person(client: httpx.AsyncClient, gateway: str, language: str, until: float, samples: Samples,
+                  think: float, rng: random.Random) -> None:
     user = f"bench-{uuid.uuid4().hex[:12]}"
     turn = 0
     script = CONVERSATIONS[language]
+    await _pause(think, rng)  # people do not all arrive in the same millisecond
     while time.monotonic() < until:
         text = script[turn % len(script)]
         body = {"user": user, **({"payload": text} if text.startswith("/") else {"text": text})}
@@ -65,11 +75,14 @@ async def _person(client: httpx.AsyncClient, gateway: str, language: str, until:
         except httpx.HTTPError as error:
             samples.error(type(error).__name__)
         turn += 1
+        await _pause(think, rng)
 
 
-async def _parser(client: httpx.AsyncClient, rasa: str, language: str, until: float, samples: Samples) -> None:
+async def _parser(client: httpx.AsyncClient, rasa: str, language: str, until: float, samples: Samples,
+                  think: float, rng: random.Random) -> None:
     texts = [t for t in CONVERSATIONS[language] if not t.startswith("/")]
     turn = 0
+    await _pause(think, rng)
     while time.monotonic() < until:
         started = time.perf_counter()
         try:
@@ -81,17 +94,19 @@ async def _parser(client: httpx.AsyncClient, rasa: str, language: str, until: fl
         except httpx.HTTPError as error:
             samples.error(type(error).__name__)
         turn += 1
+        await _pause(think, rng)
 
 
-async def drive(base: str, users: int, seconds: float, parse: bool = False) -> tuple[Samples, float]:
-    """N people (or N parse loops against Rasa) for `seconds`; returns the samples and the wall time."""
+async def drive(base: str, users: int, seconds: float, think: float, parse: bool = False) -> tuple[Samples, float]:
+    """N people (or N parse loops against Rasa, same pace) for `seconds`; returns the samples and wall time."""
+    rng = random.Random(11)
     samples = Samples()
     limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         started = time.monotonic()
         until = started + seconds
         worker = _parser if parse else _person
-        await asyncio.gather(*(worker(client, base, LANGUAGES[i % len(LANGUAGES)], until, samples)
+        await asyncio.gather(*(worker(client, base, LANGUAGES[i % len(LANGUAGES)], until, samples, think, rng)
                                for i in range(users)))
         return samples, time.monotonic() - started
 

@@ -23,7 +23,9 @@ FAQ_KEYS = (
     "euss.what", "euss.apply", "euss.late", "euss.documents", "euss.prove", "euss.family",
     "euss.presettled", "euss.help", "euss.rejected",
 )
-GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", "menu")
+# A bare topic ("gp?", "skola"): Drom shows that topic's questions instead of guessing one.
+TOPIC_INTENTS = ("topic.gp", "topic.school", "topic.euss")
+GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", *TOPIC_INTENTS, "menu")
 TRAINING_FILES = ("gp", "school", "euss", "general", "out_of_scope", "menu")
 MIN_PER_KEY = 12
 MIN_PER_GENERAL = 10

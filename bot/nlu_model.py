@@ -15,7 +15,8 @@ from typing import Any
 from bot.language_choice import Detection
 
 OUT_OF_SCOPE_INTENTS = {"out_of_scope", "nlu_fallback"}
-GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", "menu", "out_of_scope")
+GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", "menu", "out_of_scope",
+                   "topic.gp", "topic.school", "topic.euss")
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ class Stack:
         self._spawn(
             "rasa",
             [
-                python, "-m", "rasa", "run", "--enable-api", "--model", str(s.model_path),
+                python, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(s.model_path),
                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(s.rasa_port), "--quiet",
             ],

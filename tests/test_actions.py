@@ -85,6 +85,12 @@ def test_topic_menu_lists_the_questions_of_a_topic() -> None:
     assert payloads[:2] == ["/euss.what", "/euss.apply"] and "/human_handoff" in payloads
 
 
+def test_a_bare_topic_shows_its_questions_instead_of_guessing_one() -> None:
+    messages, _ = run(ActionShowMenu(), tracker("topic.school", text="skola", slots={"language": "sk", "welcomed": True}))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[:2] == ["/school.apply", "/school.age"] and "/human_handoff" in payloads
+
+
 def test_misses_offer_a_champion_then_hand_off() -> None:
     sender = uuid.uuid4().hex
     with session_scope() as session:

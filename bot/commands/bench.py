@@ -60,7 +60,7 @@ def _report(result: dict, out_dir: Path, whole: list[float], floor: list[float])
     r = result
     lines = [
         "# Drom: benchmark", "",
-        f"`python -m bot bench --users {r['users']} --seconds {r['seconds']}` on {r['machine']['cores']} cores, "
+        f"`python -m bot bench --users {r['users']} --seconds {r['seconds']} --think {r['think_seconds']}` on {r['machine']['cores']} cores, "
         f"{r['machine']['memory_gib']} GiB, {r['machine']['platform']}.", "",
         "| | p50 ms | p95 ms | p99 ms | messages/s | errors |", "|---|---|---|---|---|---|",
         f"| web chat API, whole path | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['messages_per_second']} | {r['errors']} |",
@@ -73,10 +73,10 @@ def _report(result: dict, out_dir: Path, whole: list[float], floor: list[float])
 
 
 def _measure(args: argparse.Namespace, gateway: str, rasa: str, pids: dict[str, int]) -> tuple[dict, list, list]:
-    asyncio.run(drive(gateway, min(args.users, 5), WARM_UP_SECONDS))
-    whole, wall = asyncio.run(drive(gateway, args.users, args.seconds))
-    floor, floor_wall = asyncio.run(drive(rasa, args.users, max(2.0, args.seconds / 3), parse=True))
-    result = {"users": args.users, "seconds": args.seconds, **summary(whole, wall)}
+    asyncio.run(drive(gateway, min(args.users, 5), WARM_UP_SECONDS, think=0))
+    whole, wall = asyncio.run(drive(gateway, args.users, args.seconds, args.think))
+    floor, floor_wall = asyncio.run(drive(rasa, args.users, max(2.0, args.seconds / 3), args.think, parse=True))
+    result = {"users": args.users, "seconds": args.seconds, "think_seconds": args.think, **summary(whole, wall)}
     floor_summary = summary(floor, floor_wall)
     result.update({
         "parse_floor_p50_ms": floor_summary["p50_ms"],
@@ -126,6 +126,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser("bench", help="reply latency and throughput with N simultaneous people")
     bench.add_argument("--users", type=int, default=50, help="simultaneous simulated people (default 50)")
     bench.add_argument("--seconds", type=float, default=30.0, help="how long to drive them (default 30)")
+    bench.add_argument("--think", type=float, default=3.0,
+                       help="average seconds a person reads and types between messages (default 3; 0: none)")
     bench.add_argument("--json", action="store_true", help="also print one JSON object with the figures")
     bench.add_argument("--report-dir", default=str(PROJECT_ROOT / "reports"), help="where benchmark.md goes")
     bench.add_argument("--gateway", help="use this running gateway instead of starting the stack")

@@ -104,12 +104,7 @@ class LanguageIdentifier(GraphComponent):
         return cls(config, model_storage, resource, pipeline)
 
     def train(self, training_data: TrainingData) -> Resource:
-        texts, labels = [], []
-        for message in training_data.intent_examples:
-            language = example_language(message)
-            if language and message.get(TEXT):
-                texts.append(message.get(TEXT))
-                labels.append(language)
+        texts, labels = self._training_examples(training_data)
         if len(set(labels)) < 2:
             raise ValueError(
                 "The language identifier needs examples in at least two languages: give every "
@@ -119,6 +114,22 @@ class LanguageIdentifier(GraphComponent):
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._pipeline, directory / MODEL_FILE)
         return self._resource
+
+    @staticmethod
+    def _training_examples(training_data: TrainingData) -> tuple[list[str], list[str]]:
+        """Every example with its language, each also without diacritics, as many people type.
+
+        Strings written the same in several languages ("gp", "settled status") say nothing about
+        the language and are left out.
+        """
+        languages_of: dict[str, set[str]] = {}
+        for message in training_data.intent_examples:
+            language, text = example_language(message), message.get(TEXT)
+            if language and text:
+                for variant in {text, fold(text)}:
+                    languages_of.setdefault(variant, set()).add(language)
+        pairs = [(text, next(iter(found))) for text, found in languages_of.items() if len(found) == 1]
+        return [text for text, _ in pairs], [language for _, language in pairs]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
