@@ -24,14 +24,19 @@ class Turn:
     chosen: bool
     first: bool
     previous_language: str | None
+    previous_chosen: bool = False
+    previous_misses: float = 0
 
     def events(self, *, misses: float = 0) -> list[EventType]:
-        return [
-            SlotSet("language", self.language),
-            SlotSet("language_chosen", self.chosen),
-            SlotSet("welcomed", True),
-            SlotSet("misses", misses),
-        ]
+        """The slots that changed in this turn. Unchanged ones are not repeated: every event
+        stays in the tracker, and Rasa reads the whole tracker on every message."""
+        changes = {
+            "language": (self.language, self.previous_language),
+            "language_chosen": (self.chosen, self.previous_chosen),
+            "welcomed": (True, not self.first),
+            "misses": (misses, self.previous_misses),
+        }
+        return [SlotSet(name, new) for name, (new, old) in changes.items() if new != old]
 
 
 def detection_of(latest_message: dict[str, Any]) -> Detection:
@@ -59,6 +64,8 @@ def begin_turn(tracker: Tracker) -> Turn:
         chosen=chosen and language == current,
         first=not tracker.get_slot("welcomed"),
         previous_language=current,
+        previous_chosen=chosen,
+        previous_misses=float(tracker.get_slot("misses") or 0),
     )
 
 

@@ -50,7 +50,8 @@ def tracker(
 def run(action, tracker_: Tracker) -> tuple[list[dict], dict[str, Any]]:  # type: ignore[no-untyped-def]
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, tracker_, {})
-    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    slots_after = {**tracker_.slots, **{e["name"]: e["value"] for e in events if e["event"] == "slot"}}
+    return dispatcher.messages, slots_after
 
 
 def test_first_question_gets_welcome_then_answer_in_detected_language() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.settings import load_settings
 
@@ -26,19 +27,27 @@ def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:  # type: ign
 def get_engine(url: str | None = None) -> Engine:
     """Return the (cached) engine for `url`, default `DATABASE_URL`."""
     url = url or load_settings().database_url
+    options: dict = {"pool_pre_ping": True}
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+        # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool), which with the
+        # PRAGMAs cost more than the queries themselves; pool them as SQLAlchemy 2.0 does.
+        options = {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
+    engine = create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine
 
 
+@lru_cache(maxsize=8)
+def _session_factory(url: str | None) -> sessionmaker:
+    return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
+
+
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """A session that commits when the block succeeds and rolls back when it raises."""
-    factory = sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
-    session = factory()
+    session = _session_factory(url)()
     try:
         yield session
         session.commit()
