@@ -17,14 +17,11 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-
-from bot.evaluation import Example, Prediction, load_examples, predict
+from bot.evaluation import Example, Prediction, load_examples, predict, write_examples
 from bot.nlu_model import NluModel
 from bot.settings import LANGUAGES, PROJECT_ROOT
 
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu"
-
 
 def pool() -> list[Example]:
     """Every labelled message: the training data and the held-out sets."""
@@ -34,7 +31,6 @@ def pool() -> list[Example]:
             examples += [Example(e.text, e.expected, language) for e in load_examples(path)]
         examples += load_examples(HELD_OUT / f"{language}.yml")
     return examples
-
 
 def split(examples: list[Example], folds: int, seed: int = 7) -> list[list[Example]]:
     """Deal examples to `folds` folds, stratified by (language, intent), reproducibly."""
@@ -52,20 +48,12 @@ def split(examples: list[Example], folds: int, seed: int = 7) -> list[list[Examp
         offset += len(items)
     return dealt
 
-
-def _write_data(target: Path, training: list[Example]) -> None:
+def write_fold_data(target: Path, training: list[Example]) -> None:
+    """One fold's training data: the rules and stories unchanged, the examples in `target/<lang>/data.yml`."""
     target.mkdir(parents=True)
     for name in ("rules.yml", "stories.yml"):
         shutil.copy(PROJECT_ROOT / "nlu_data" / name, target / name)
-    by_language: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for example in training:
-        by_language[example.language][example.expected].append(example.text)
-    for language, intents in by_language.items():
-        nlu = [{"intent": intent, "examples": "".join(f"- {t}\n" for t in texts)} for intent, texts in intents.items()]
-        (target / language).mkdir()
-        with open(target / language / "data.yml", "w", encoding="utf-8") as handle:
-            yaml.safe_dump({"version": "3.1", "nlu": nlu}, handle, allow_unicode=True, sort_keys=False)
-
+    write_examples(target, training, "data.yml")
 
 def cross_validate(folds: int, faq_keys: set[str], threshold: float) -> dict[str, list[Prediction]]:
     """Predictions for every message, each made by a model that did not see it."""
@@ -75,13 +63,15 @@ def cross_validate(folds: int, faq_keys: set[str], threshold: float) -> dict[str
         for index, test in enumerate(dealt):
             training = [e for i, fold in enumerate(dealt) if i != index for e in fold]
             data = Path(tmp) / f"fold{index}"
-            _write_data(data, training)
+            write_fold_data(data, training)
             print(f"fold {index + 1}/{folds}: training on {len(training)} messages, testing on {len(test)}", flush=True)
-            subprocess.run(
+            completed = subprocess.run(
                 [str(Path(sys.executable).parent / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
                  "--data", str(data), "--out", tmp, "--fixed-model-name", f"fold{index}"],
-                cwd=PROJECT_ROOT, check=True, capture_output=True, text=True,
+                cwd=PROJECT_ROOT, capture_output=True, text=True,
             )
+            if completed.returncode != 0:
+                raise RuntimeError(f"Training fold {index + 1} failed:\n{completed.stdout[-2000:]}{completed.stderr[-2000:]}")
             model = NluModel(Path(tmp) / f"fold{index}.tar.gz", faq_keys)
             for language, items in asyncio.run(predict(model, test, threshold)).items():
                 predictions[language] += items

@@ -55,6 +55,20 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
+def write_examples(target: Path, examples: list[Example], filename: str) -> None:
+    """Write examples as Rasa training data, `target/<lang>/<filename>`, one block per intent with
+    `metadata: {language: <lang>}` (the inverse of `load_examples`, used for generated data)."""
+    by_language: dict[str, dict[str, list[str]]] = {}
+    for example in examples:
+        by_language.setdefault(example.language, {}).setdefault(example.expected, []).append(example.text)
+    for language, intents in by_language.items():
+        nlu = [{"intent": intent, "metadata": {"language": language}, "examples": "".join(f"- {t}\n" for t in texts)}
+               for intent, texts in intents.items()]
+        (target / language).mkdir(parents=True, exist_ok=True)
+        with open(target / language / filename, "w", encoding="utf-8") as handle:
+            yaml.safe_dump({"version": "3.1", "nlu": nlu}, handle, allow_unicode=True, sort_keys=False)
+
+
 @dataclass(frozen=True)
 class Prediction:
     text: str

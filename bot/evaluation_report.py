@@ -91,7 +91,7 @@ def confusion_chart(language: str, predictions: list[Prediction], path: Path) ->
     axes.set_yticks(range(len(labels)), labels, fontsize=7)
     axes.set_xlabel("predicted")
     axes.set_ylabel("expected")
-    axes.set_title(f"{language}: FAQ key / intent confusion (held-out)")
+    axes.set_title(f"{language}: FAQ key / intent confusion")
     for i in range(len(labels)):
         for j in range(len(labels)):
             if matrix[i, j]:
@@ -136,8 +136,10 @@ def _pct(value: float | None) -> str:
 
 
 def write_report(predictions: dict[str, list[Prediction]], baselines: dict[str, dict[str, list[str | None]]],
-                 out_dir: Path, model: Path) -> list[LanguageFigures]:
-    """Write reports/evaluation.md and the PNG charts; returns the figures per language."""
+                 out_dir: Path, source: str) -> list[LanguageFigures]:
+    """Write reports/evaluation.md and the PNG charts; returns the figures per language.
+
+    `source` says in a sentence which model and which messages the predictions come from."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = [figures(lang, predictions[lang], baselines[lang]) for lang in LANGUAGES if predictions.get(lang)]
     for row in rows:
@@ -147,9 +149,8 @@ def write_report(predictions: dict[str, list[Prediction]], baselines: dict[str, 
     lines = [
         "# Drom: NLU evaluation",
         "",
-        f"Written by `python -m bot evaluate` on {dt.date.today().isoformat()} for `{model.name}`, on the held-out",
-        "messages in `tests/nlu/<lang>.yml` (never used for training). Charts: `confusion-<lang>.png`,",
-        "`language-identification.png` beside this file.",
+        f"Written by `python -m bot evaluate` on {dt.date.today().isoformat()}: {source}",
+        "Charts: `confusion-<lang>.png`, `language-identification.png` beside this file.",
         "",
         "## FAQ keys and intents",
         "",

@@ -18,12 +18,12 @@ import threading
 from pathlib import Path
 
 import httpx
-import yaml
 from sqlalchemy import select
 
 from bot.db.faq_editor_repository import examples
 from bot.db.models import RetrainJob, utcnow
 from bot.db.session import session_scope
+from bot.evaluation import Example, write_examples
 from bot.settings import PROJECT_ROOT, Settings
 
 logger = logging.getLogger(__name__)
@@ -72,15 +72,8 @@ def write_training_data(target: Path) -> int:
     """Copy nlu_data/ to `target` and add the console's example questions; returns how many."""
     shutil.copytree(PROJECT_ROOT / "nlu_data", target)
     with session_scope() as session:
-        added = [(e.language, e.intent, e.text) for e in examples(session=session)]
-    by_language: dict[str, dict[str, list[str]]] = {}
-    for language, intent, text in added:
-        by_language.setdefault(language, {}).setdefault(intent, []).append(text)
-    for language, intents in by_language.items():
-        nlu = [{"intent": intent, "examples": "".join(f"- {t}\n" for t in texts)} for intent, texts in intents.items()]
-        (target / language).mkdir(exist_ok=True)
-        with open(target / language / "console_examples.yml", "w", encoding="utf-8") as handle:
-            yaml.safe_dump({"version": "3.1", "nlu": nlu}, handle, allow_unicode=True, sort_keys=False)
+        added = [Example(e.text, e.intent, e.language) for e in examples(session=session)]
+    write_examples(target, added, "console_examples.yml")
     return len(added)
 
 

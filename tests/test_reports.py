@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cross_validation import pool, split
+from bot.cross_validation import write_fold_data, pool, split
 from bot.settings import Settings
 from tests.conftest import LANGUAGES
 
@@ -55,3 +55,15 @@ def test_cross_validation_folds_cover_every_message_once_and_every_language() ->
     for fold in folds:
         assert {e.language for e in fold} == set(LANGUAGES)
     assert split(examples, 5) == folds  # reproducible
+
+
+def test_cross_validation_folds_are_training_data_the_language_identifier_can_learn(tmp_path: Path) -> None:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.nlu.language_identifier import LanguageIdentifier
+
+    training = split(pool(), 5)[0]
+    write_fold_data(tmp_path / "data", training)
+    data = load_data(str(tmp_path / "data" / "sk"))
+    texts, labels = LanguageIdentifier._training_examples(data)
+    assert texts and set(labels) == {"sk"}

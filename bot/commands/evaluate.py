@@ -63,6 +63,14 @@ def _predictions(args: argparse.Namespace, keys: set[str], threshold: float) -> 
     return asyncio.run(predict(model, examples, threshold))
 
 
+def _source(args: argparse.Namespace, default_model: Path) -> str:
+    if args.folds:
+        return (f"{args.folds}-fold cross-validation over the training data and the held-out messages together; "
+                "each message is predicted by a model trained without it.")
+    model = Path(args.model) if args.model else default_model
+    return f"`{model.name}` on the held-out messages in `tests/nlu/<lang>.yml` (never used for training)."
+
+
 def main(args: argparse.Namespace) -> int:
     settings = load_settings()
     with session_scope() as session:
@@ -75,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
         from bot.language_baselines import guesses
 
         baselines = {lang: guesses(lang, [p.text for p in items]) for lang, items in predictions.items()}
-        rows = write_report(predictions, baselines, Path(args.report_dir), Path(args.model or settings.model_path))
+        rows = write_report(predictions, baselines, Path(args.report_dir), _source(args, settings.model_path))
         for row in rows:
             result["languages"][row.language].update({k: v for k, v in row.as_dict().items()
                                                       if k not in ("language", "messages", "accuracy", "language_accuracy")})
