@@ -26,7 +26,8 @@ def test_example_questions_are_written_as_training_data(tmp_path: Path) -> None:
                                           text="keci love kampel pal o doktoris", author="staff")
     assert retraining.write_training_data(tmp_path / "nlu_data") >= 1
     data = yaml.safe_load((tmp_path / "nlu_data" / "rom" / "console_examples.yml").read_text(encoding="utf-8"))
-    assert {"intent": "gp.cost", "examples": "- keci love kampel pal o doktoris\n"} in data["nlu"]
+    assert {"intent": "gp.cost", "metadata": {"language": "rom"},  # the language identifier learns from it too
+            "examples": "- keci love kampel pal o doktoris\n"} in data["nlu"]
     assert (tmp_path / "nlu_data" / "en" / "gp.yml").exists()  # the project's data is copied alongside
 
 
