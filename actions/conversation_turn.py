@@ -39,11 +39,6 @@ class Turn:
         return [SlotSet(name, new) for name, (new, old) in changes.items() if new != old]
 
 
-def detection_of(latest_message: dict[str, Any]) -> Detection:
-    found = latest_message.get("language") or {}
-    return Detection(language=found.get("code"), confidence=float(found.get("confidence") or 0.0))
-
-
 def channel_metadata(tracker: Tracker) -> dict[str, Any]:
     return (tracker.latest_message or {}).get("metadata") or {}
 
@@ -55,7 +50,7 @@ def begin_turn(tracker: Tracker) -> Turn:
     language = resolve_language(
         current=current,
         chosen=chosen,
-        detection=detection_of(tracker.latest_message or {}),
+        detection=Detection.from_parse((tracker.latest_message or {}).get("language")),
         hint=channel_metadata(tracker).get("language_hint"),
         threshold=load_settings().language_confidence,
     )

@@ -61,8 +61,7 @@ class NluModel:
         result: dict[str, Any] = await self._agent.parse_message(text)
         name = (result.get("intent") or {}).get("name") or "nlu_fallback"
         confidence = float((result.get("intent") or {}).get("confidence") or 0.0)
-        language = result.get("language") or {}
-        detection = Detection(language.get("code"), float(language.get("confidence") or 0.0))
+        detection = Detection.from_parse(result.get("language"))
         if name in self._faq_keys:
             return Parse(text, "faq", name, confidence, detection)
         intent = "out_of_scope" if name in OUT_OF_SCOPE_INTENTS or name not in GENERAL_INTENTS else name

@@ -26,6 +26,15 @@ def test_channel_hint_when_detection_is_not_confident() -> None:
     assert resolve(detected="cs", confidence=0.3, hint="sk-SK") == "sk"
 
 
+def test_a_slovak_czech_tie_answers_in_the_likelier_of_the_two_not_english() -> None:
+    tie = Detection.from_parse({"code": "sk", "confidence": 0.46, "ranking": [["sk", 0.46], ["cs", 0.44], ["en", 0.1]]})
+    assert resolve_language(current=None, chosen=False, detection=tie, hint=None, threshold=THRESHOLD) == "sk"
+    assert resolve_language(current=None, chosen=False, detection=tie, hint="ro", threshold=THRESHOLD) == "ro"
+    assert resolve_language(current="rom", chosen=False, detection=tie, hint=None, threshold=THRESHOLD) == "rom"
+    unsure = Detection.from_parse({"code": "sk", "confidence": 0.3, "ranking": [["sk", 0.3], ["rom", 0.25], ["cs", 0.2]]})
+    assert resolve_language(current=None, chosen=False, detection=unsure, hint=None, threshold=THRESHOLD) == "en"
+
+
 def test_unknown_hint_falls_back_to_english() -> None:
     assert resolve(hint="de") == "en"
 

@@ -42,8 +42,7 @@ class RasaClient:
         except httpx.HTTPError as error:
             logger.warning("Rasa did not parse: %s", type(error).__name__)
             return Detection(None, 0.0)
-        language = response.json().get("language") or {}
-        return Detection(language.get("code"), float(language.get("confidence") or 0.0))
+        return Detection.from_parse(response.json().get("language"))
 
     async def erase(self, *, sender: str) -> None:
         """Replace the Rasa tracker's events with none, so nothing the person said stays in Rasa."""

@@ -4,7 +4,8 @@ It learns from the same training data as the intent classifier: every intent blo
 `nlu_data/<lang>/` carries `metadata: {language: <lang>}`. Character n-grams of the raw text
 (diacritics kept, since ř/ů/ě mark Czech and ä/ô/ľ mark Slovak) are combined with word
 unigrams of the folded text (no diacritics, as many people type), in a logistic regression.
-The result is added to the parse data as `language: {"code": "sk", "confidence": 0.93}`.
+The result is added to the parse data as
+`language: {"code": "sk", "confidence": 0.53, "ranking": [["sk", 0.53], ["cs", 0.41], ["rom", 0.04]]}`.
 """
 
 from __future__ import annotations
@@ -144,7 +145,11 @@ class LanguageIdentifier(GraphComponent):
             ranking = sorted(zip(classes, row), key=lambda pair: pair[1], reverse=True)
             message.set(
                 LANGUAGE,
-                {"code": ranking[0][0], "confidence": round(float(ranking[0][1]), 4)},
+                {
+                    "code": ranking[0][0],
+                    "confidence": round(float(ranking[0][1]), 4),
+                    "ranking": [[code, round(float(p), 4)] for code, p in ranking[:3]],
+                },
                 add_to_output=True,
             )
         return messages
