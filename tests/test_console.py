@@ -268,3 +268,9 @@ def test_insights_count_questions_and_list_unanswered_ones_without_addresses(
     expect(page.locator("#unanswered")).not_to_contain_text("ana@example.org")
     expect(page.locator("#questions-table")).to_contain_text("gp")
     assert page.locator("svg.chart").count() >= 3
+    row = page.locator("#unanswered tr", has_text="weather be like tomorrow")
+    row.locator("select[name=key]").select_option("gp.find")  # staff teach the model from what it missed
+    row.get_by_role("button", name="Add as example question").click()
+    expect(page.locator("#unanswered")).not_to_contain_text("weather be like tomorrow")
+    page.goto(f"{base}/console/faq/gp.find")
+    expect(page.locator("body")).to_contain_text("weather be like tomorrow in london [email]")

@@ -3,6 +3,8 @@ publishing rules, PO export/import, insights masking, and the retrain verdict.""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from bot.console.faq_exchange import export_catalogue, import_catalogue
@@ -10,7 +12,8 @@ from bot.console.login_throttle import MAX_FAILURES_PER_USERNAME, LoginThrottle
 from bot.console.text_diff import word_diff
 from bot.db import faq_editor_repository as faq
 from bot.db.faq_repository import get_published_answer
-from bot.db.insights_repository import masked
+from bot.db.conversation_repository import get_or_create_conversation
+from bot.db.insights_repository import masked, record_unanswered, teach, unanswered
 from bot.db.session import session_scope
 from bot.db.user_repository import AccountError, authenticate, create_user, end_session, find_session, start_session
 from bot.retraining import verdict
@@ -103,6 +106,23 @@ def test_unanswered_questions_lose_digits_and_emails() -> None:
     assert masked("my number is 07700 900123, mail me at ana@example.org") == (
         "my number is ##### ######, mail me at [email]"
     )
+
+
+def test_an_unanswered_question_becomes_an_example_of_the_chosen_answer() -> None:
+    text = f"kaj te lel lila pal o doktoris {uuid.uuid4().hex[:6]}"
+    with session_scope() as session:
+        conversation = get_or_create_conversation(session=session, channel="webchat", external_id=uuid.uuid4().hex)
+        session.flush()
+        record_unanswered(session=session, public_id=conversation.public_id, language="rom", text=text)
+    with session_scope() as session:
+        question = next(q for q in unanswered(session=session) if q.text.startswith("kaj te lel lila"))
+        teach(session=session, unanswered_id=question.id, key="gp.documents", author="staff1")
+    with session_scope() as session:
+        assert not [q for q in unanswered(session=session) if q.id == question.id]
+        added = [e for e in faq.examples(session=session, intent="gp.documents") if e.language == "rom"]
+        assert question.text in [e.text for e in added]
+        with pytest.raises(faq.EditError):
+            teach(session=session, unanswered_id=question.id, key="gp.documents", author="staff1")
 
 
 def test_retrain_swaps_only_a_model_that_is_not_worse() -> None:

@@ -41,7 +41,7 @@ def _run(function, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise HTTPException(400, str(error)) from None
 
 
-async def _apply(account: Account, action: str, target: str, change, back: str) -> Response:  # type: ignore[no-untyped-def]
+async def apply_change(account: Account, action: str, target: str, change, back: str) -> Response:  # type: ignore[no-untyped-def]
     """Make one change (a function of the session), record it in the audit log, go back to `back`."""
 
     def work() -> None:
@@ -142,7 +142,7 @@ async def save_answer(request: Request) -> Response:
     if action not in ("draft", "awaiting_review", "publish"):
         raise HTTPException(400, "Choose save as draft, save for review, or publish.")
     text = str(form.get("text", ""))[:20000]
-    return await _apply(account, f"faq_{action}", f"{key} {language}",
+    return await apply_change(account, f"faq_{action}", f"{key} {language}",
                         lambda session: _save(session, account, key, language, text, action),
                         f"/console/faq/{key}/{language}")
 
@@ -177,7 +177,7 @@ async def restore_revision(request: Request) -> Response:
     def restore(session) -> None:  # type: ignore[no-untyped-def]
         repo.restore(session=session, key=key, language=language, revision_id=revision_id, author=account.username)
 
-    return await _apply(account, "faq_restore", f"{key} {language} revision {revision_id}", restore,
+    return await apply_change(account, "faq_restore", f"{key} {language} revision {revision_id}", restore,
                         f"/console/faq/{key}/{language}")
 
 
@@ -194,7 +194,7 @@ async def save_source(request: Request) -> Response:
         repo.mark_checked(session=session, key=key, source_name=str(form.get("source_name", "")),
                           source_url=str(form.get("source_url", "")), checked_on=checked)
 
-    return await _apply(account, "faq_source", key, mark, f"/console/faq/{key}")
+    return await apply_change(account, "faq_source", key, mark, f"/console/faq/{key}")
 
 
 async def upload_audio(request: Request) -> Response:
@@ -215,7 +215,7 @@ async def upload_audio(request: Request) -> Response:
         repo.set_audio(session=session, key=key, language=language, mime_type=mime, filename=filename,
                        data=data, author=account.username)
 
-    return await _apply(account, "faq_audio", f"{key} {language}", store, f"/console/faq/{key}/{language}")
+    return await apply_change(account, "faq_audio", f"{key} {language}", store, f"/console/faq/{key}/{language}")
 
 
 async def add_example(request: Request) -> Response:
@@ -227,4 +227,4 @@ async def add_example(request: Request) -> Response:
         repo.add_example(session=session, intent=key, language=str(form.get("language", "")),
                          text=str(form.get("text", "")), author=account.username)
 
-    return await _apply(account, "nlu_example", key, add, f"/console/faq/{key}")
+    return await apply_change(account, "nlu_example", key, add, f"/console/faq/{key}")

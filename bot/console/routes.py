@@ -46,6 +46,7 @@ def console_mount() -> Mount:
         Route(f"/faq/{KEY}/{LANG}/restore/{{revision_id}}", faq_editor.restore_revision, methods=["POST"]),
         Route(f"/faq/{KEY}/{LANG}/audio", faq_editor.upload_audio, methods=["POST"]),
         Route("/insights", insights.insights_page),
+        Route("/insights/unanswered/{id:int}/teach", insights.teach, methods=["POST"]),
         Route("/admin/users", admin.users_page, methods=["GET"]),
         Route("/admin/users", admin.create_account, methods=["POST"]),
         Route("/admin/users/{user_id}/toggle", admin.toggle_account, methods=["POST"]),

@@ -86,3 +86,15 @@ def handoff_times(*, session: Session, since: dt.date) -> dict[dt.date, dict[str
 
 def unanswered(*, session: Session, limit: int = 100) -> list[UnansweredQuestion]:
     return list(session.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id.desc()).limit(limit)))
+
+
+def teach(*, session: Session, unanswered_id: int, key: str, author: str) -> None:
+    """Make an unanswered question an example question of FAQ `key` (used at the next retrain)
+    and take it off the list."""
+    from bot.db.faq_editor_repository import EditError, add_example
+
+    question = session.get(UnansweredQuestion, unanswered_id)
+    if question is None:
+        raise EditError("That question is no longer on the list.")
+    add_example(session=session, intent=key, language=question.language, text=question.text, author=author)
+    session.delete(question)
