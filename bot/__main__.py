@@ -7,7 +7,7 @@ import logging
 import sys
 
 from bot.commands import bench, champions, users
-from bot.settings import load_settings
+from bot.settings import REPORTS_DIR, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print one JSON object with the figures")
     evaluate.add_argument("--model", help="the model file to evaluate (default: the trained model)")
     evaluate.add_argument("--folds", type=int, default=0, help="K-fold cross-validation instead of the held-out split")
-    evaluate.add_argument("--report-dir", default="reports", help="where evaluation.md and the charts go")
+    evaluate.add_argument("--report-dir", default=str(REPORTS_DIR), help="where evaluation.md and the charts go")
     evaluate.add_argument("--no-report", action="store_true", help="only print the figures")
 
     champions.add_parser(commands)

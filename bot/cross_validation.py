@@ -17,11 +17,10 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from bot.evaluation import Example, Prediction, load_examples, predict, write_examples
+from bot.evaluation import Example, Prediction, held_out_examples, load_examples, predict, write_examples
 from bot.nlu_model import NluModel
 from bot.settings import LANGUAGES, PROJECT_ROOT
 
-HELD_OUT = PROJECT_ROOT / "tests" / "nlu"
 
 def pool() -> list[Example]:
     """Every labelled message: the training data and the held-out sets."""
@@ -29,8 +28,9 @@ def pool() -> list[Example]:
     for language in LANGUAGES:
         for path in sorted((PROJECT_ROOT / "nlu_data" / language).glob("*.yml")):
             examples += [Example(e.text, e.expected, language) for e in load_examples(path)]
-        examples += load_examples(HELD_OUT / f"{language}.yml")
+        examples += held_out_examples(language)
     return examples
+
 
 def split(examples: list[Example], folds: int, seed: int = 7) -> list[list[Example]]:
     """Deal examples to `folds` folds, stratified by (language, intent), reproducibly."""
@@ -48,12 +48,14 @@ def split(examples: list[Example], folds: int, seed: int = 7) -> list[list[Examp
         offset += len(items)
     return dealt
 
+
 def write_fold_data(target: Path, training: list[Example]) -> None:
     """One fold's training data: the rules and stories unchanged, the examples in `target/<lang>/data.yml`."""
     target.mkdir(parents=True)
     for name in ("rules.yml", "stories.yml"):
         shutil.copy(PROJECT_ROOT / "nlu_data" / name, target / name)
     write_examples(target, training, "data.yml")
+
 
 def cross_validate(folds: int, faq_keys: set[str], threshold: float) -> dict[str, list[Prediction]]:
     """Predictions for every message, each made by a model that did not see it."""

@@ -15,6 +15,9 @@ import yaml
 
 from bot.language_choice import resolve_language
 from bot.nlu_model import NluModel
+from bot.settings import LANGUAGES, PROJECT_ROOT
+
+HELD_OUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
+def held_out_examples(language: str | None = None) -> list[Example]:
+    """The held-out messages (`tests/nlu/<lang>.yml`) of one language, or of all five."""
+    return [e for lang in ([language] if language else LANGUAGES) for e in load_examples(HELD_OUT_DIR / f"{lang}.yml")]
+
+
 def write_examples(target: Path, examples: list[Example], filename: str) -> None:
     """Write examples as Rasa training data, `target/<lang>/<filename>`, one block per intent with
     `metadata: {language: <lang>}` (the inverse of `load_examples`, used for generated data)."""
@@ -76,6 +84,7 @@ class Prediction:
     expected: str
     predicted: str  # FAQ key or intent
     predicted_language: str
+    answered_with_faq: bool = False  # the prediction is a FAQ key (not a general intent or a topic menu)
 
 
 async def predict(model: NluModel, examples: list[Example], threshold: float) -> dict[str, list[Prediction]]:
@@ -87,7 +96,8 @@ async def predict(model: NluModel, examples: list[Example], threshold: float) ->
             current=None, chosen=False, detection=parse.detection, hint=None, threshold=threshold
         )
         predictions.setdefault(example.language, []).append(
-            Prediction(example.text, example.language, example.expected, parse.faq or parse.intent, language)
+            Prediction(example.text, example.language, example.expected, parse.faq or parse.intent, language,
+                       answered_with_faq=parse.faq is not None)
         )
     return predictions
 

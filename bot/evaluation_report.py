@@ -61,7 +61,7 @@ def figures(language: str, predictions: list[Prediction], baselines: dict[str, l
         macro_f1=_macro_f1(predictions),
         oos_precision=_ratio(hits, len(oos_predicted)),
         oos_recall=_ratio(hits, len(oos_expected)),
-        oos_answered_with_faq=sum("." in p.predicted for p in oos_expected),
+        oos_answered_with_faq=sum(p.answered_with_faq for p in oos_expected),
         oos_total=len(oos_expected),
         language_accuracy=sum(p.predicted_language == language for p in predictions) / len(predictions),
         baselines={

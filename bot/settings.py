@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REPORTS_DIR = PROJECT_ROOT / "reports"  # where `evaluate` and `bench` write their reports
 LANGUAGES = ("rom", "sk", "cs", "ro", "en")
 DEFAULT_LANGUAGE = "en"
 

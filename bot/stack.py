@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +17,13 @@ from pathlib import Path
 import httpx
 
 from bot.settings import PROJECT_ROOT, Settings
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (for throwaway stacks: tests, benchmarks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class StackError(RuntimeError):

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import evaluate, load_examples
+from bot.evaluation import evaluate, held_out_examples, load_examples
 from bot.settings import load_settings
 from tests.conftest import LANGUAGES
-
-HELD_OUT = Path(__file__).parent / "nlu"
 
 
 @pytest.fixture(scope="module")
 def scores(nlu_model):  # type: ignore[no-untyped-def]
-    examples = [e for lang in LANGUAGES for e in load_examples(HELD_OUT / f"{lang}.yml")]
+    examples = held_out_examples()
     return asyncio.run(evaluate(nlu_model, examples, load_settings().language_confidence))
 
 
@@ -25,7 +23,7 @@ def test_held_out_sets_are_big_enough_and_unseen(project_root: Path) -> None:
     for path in (project_root / "nlu_data").glob("*/*.yml"):
         training |= {e.text.casefold() for e in load_examples(path)}
     for lang in LANGUAGES:
-        examples = load_examples(HELD_OUT / f"{lang}.yml")
+        examples = held_out_examples(lang)
         assert len(examples) >= 10
         assert not [e.text for e in examples if e.text.casefold() in training], lang
 

@@ -14,20 +14,13 @@ import dataclasses
 import json
 import os
 import platform
-import socket
 import tempfile
 from pathlib import Path
 
 from bot.benchmark import drive, peak_memory_mb, summary
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.settings import REPORTS_DIR, load_settings
 
 WARM_UP_SECONDS = 3.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _memory_total_gib() -> float:
@@ -94,15 +87,15 @@ def main(args: argparse.Namespace) -> int:
         result, whole, floor = _measure(args, args.gateway.rstrip("/"), args.rasa.rstrip("/"), {})
     else:
         from bot.commands.db import upgrade
-        from bot.stack import Stack
+        from bot.stack import Stack, free_port
 
         with tempfile.TemporaryDirectory(prefix="drom-bench-") as tmp:
             url = f"sqlite:///{tmp}/bench.db"
             upgrade(url)
-            rasa_port = _free_port()
+            rasa_port = free_port()
             settings = dataclasses.replace(
-                load_settings(), database_url=url, port=_free_port(), rasa_port=rasa_port,
-                rasa_url=f"http://127.0.0.1:{rasa_port}", action_server_port=_free_port(),
+                load_settings(), database_url=url, port=free_port(), rasa_port=rasa_port,
+                rasa_url=f"http://127.0.0.1:{rasa_port}", action_server_port=free_port(),
             )
             stack = Stack(settings=settings, log_dir=Path(tmp) / "logs")
             print("Starting Rasa, the action server and the gateway ...", flush=True)
@@ -129,6 +122,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--think", type=float, default=3.0,
                        help="average seconds a person reads and types between messages (default 3; 0: none)")
     bench.add_argument("--json", action="store_true", help="also print one JSON object with the figures")
-    bench.add_argument("--report-dir", default=str(PROJECT_ROOT / "reports"), help="where benchmark.md goes")
+    bench.add_argument("--report-dir", default=str(REPORTS_DIR), help="where benchmark.md goes")
     bench.add_argument("--gateway", help="use this running gateway instead of starting the stack")
     bench.add_argument("--rasa", help="with --gateway: the running Rasa server for the parse floor")

@@ -15,12 +15,9 @@ from pathlib import Path
 
 from bot.db.faq_repository import list_keys
 from bot.db.session import session_scope
-from bot.evaluation import LanguageScore, Prediction, load_examples, predict, scores_of
+from bot.evaluation import LanguageScore, Prediction, held_out_examples, predict, scores_of
 from bot.nlu_model import NluModel
-from bot.settings import LANGUAGES, PROJECT_ROOT, load_settings
-
-HELD_OUT = PROJECT_ROOT / "tests" / "nlu"
-REPORTS = PROJECT_ROOT / "reports"
+from bot.settings import LANGUAGES, load_settings
 
 
 def report(scores: dict[str, LanguageScore], show_misses: bool) -> str:
@@ -53,21 +50,18 @@ def figures(scores: dict[str, LanguageScore]) -> dict:
     }
 
 
-def _predictions(args: argparse.Namespace, keys: set[str], threshold: float) -> dict[str, list[Prediction]]:
+def _predictions(args: argparse.Namespace, model: Path, keys: set[str], threshold: float) -> dict[str, list[Prediction]]:
     if args.folds:
         from bot.cross_validation import cross_validate
 
         return cross_validate(args.folds, keys, threshold)
-    model = NluModel(Path(args.model) if args.model else load_settings().model_path, keys)
-    examples = [e for lang in LANGUAGES for e in load_examples(HELD_OUT / f"{lang}.yml")]
-    return asyncio.run(predict(model, examples, threshold))
+    return asyncio.run(predict(NluModel(model, keys), held_out_examples(), threshold))
 
 
-def _source(args: argparse.Namespace, default_model: Path) -> str:
+def _source(args: argparse.Namespace, model: Path) -> str:
     if args.folds:
         return (f"{args.folds}-fold cross-validation over the training data and the held-out messages together; "
                 "each message is predicted by a model trained without it.")
-    model = Path(args.model) if args.model else default_model
     return f"`{model.name}` on the held-out messages in `tests/nlu/<lang>.yml` (never used for training)."
 
 
@@ -75,7 +69,8 @@ def main(args: argparse.Namespace) -> int:
     settings = load_settings()
     with session_scope() as session:
         keys = set(list_keys(session=session))
-    predictions = _predictions(args, keys, settings.language_confidence)
+    model = Path(args.model) if args.model else settings.model_path
+    predictions = _predictions(args, model, keys, settings.language_confidence)
     scores = scores_of(predictions)
     result = figures(scores)
     if not args.no_report:
@@ -83,7 +78,7 @@ def main(args: argparse.Namespace) -> int:
         from bot.language_baselines import guesses
 
         baselines = {lang: guesses(lang, [p.text for p in items]) for lang, items in predictions.items()}
-        rows = write_report(predictions, baselines, Path(args.report_dir), _source(args, settings.model_path))
+        rows = write_report(predictions, baselines, Path(args.report_dir), _source(args, model))
         for row in rows:
             result["languages"][row.language].update({k: v for k, v in row.as_dict().items()
                                                       if k not in ("language", "messages", "accuracy", "language_accuracy")})

@@ -143,8 +143,8 @@ async def save_answer(request: Request) -> Response:
         raise HTTPException(400, "Choose save as draft, save for review, or publish.")
     text = str(form.get("text", ""))[:20000]
     return await apply_change(account, f"faq_{action}", f"{key} {language}",
-                        lambda session: _save(session, account, key, language, text, action),
-                        f"/console/faq/{key}/{language}")
+                              lambda session: _save(session, account, key, language, text, action),
+                              f"/console/faq/{key}/{language}")
 
 
 def _history(session, key: str, language: str) -> dict:  # type: ignore[no-untyped-def]
@@ -178,7 +178,7 @@ async def restore_revision(request: Request) -> Response:
         repo.restore(session=session, key=key, language=language, revision_id=revision_id, author=account.username)
 
     return await apply_change(account, "faq_restore", f"{key} {language} revision {revision_id}", restore,
-                        f"/console/faq/{key}/{language}")
+                              f"/console/faq/{key}/{language}")
 
 
 async def save_source(request: Request) -> Response:

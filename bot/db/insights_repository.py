@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.conversation_repository import find_by_public_id
+from bot.db.faq_editor_repository import EditError, add_example
 from bot.db.models import Handoff, HandoffMessage, QuestionEvent, UnansweredQuestion, utcnow
 
 _EMAIL = re.compile(r"\S+@\S+")
@@ -91,8 +92,6 @@ def unanswered(*, session: Session, limit: int = 100) -> list[UnansweredQuestion
 def teach(*, session: Session, unanswered_id: int, key: str, author: str) -> None:
     """Make an unanswered question an example question of FAQ `key` (used at the next retrain)
     and take it off the list."""
-    from bot.db.faq_editor_repository import EditError, add_example
-
     question = session.get(UnansweredQuestion, unanswered_id)
     if question is None:
         raise EditError("That question is no longer on the list.")

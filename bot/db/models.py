@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import declarative_base, deferred, relationship
 
 Base = declarative_base()
 
@@ -238,7 +238,8 @@ class FaqAudio(Base):
     answer_id = Column(ForeignKey("faq_answers.id", ondelete="CASCADE"), nullable=False, unique=True)
     mime_type = Column(String(100), nullable=False)
     filename = Column(String(100), nullable=False)
-    data = Column(LargeBinary, nullable=False)
+    # Loaded only when read: every FAQ answer asks whether a recording exists, few send it.
+    data = deferred(Column(LargeBinary, nullable=False))
     uploaded_by = Column(String(64), nullable=False)
     uploaded_at = Column(DateTime, nullable=False, default=utcnow)
 
