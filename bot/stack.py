@@ -6,6 +6,7 @@ Used by `python -m bot run` (and so `make run`), by the end-to-end tests and by 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -19,8 +20,23 @@ import httpx
 from bot.settings import PROJECT_ROOT, Settings
 
 
+_random = random.SystemRandom()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free now (for throwaway stacks: tests, benchmarks)."""
+    """A TCP port on 127.0.0.1 that is free now (for throwaway stacks: tests, benchmarks).
+
+    Picked below the kernel's ephemeral range (32768 and up on Linux): a port from that range can
+    be taken as the local end of any outgoing connection in the seconds before Rasa binds it.
+    """
+    for _ in range(100):
+        port = _random.randrange(20000, 32000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
