@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_turn import begin_turn, greet_if_first, remember_language, send
 from actions.handoff import start_handoff
+from actions.threaded_action import ThreadedAction
 from bot import replies
 from bot.db.faq_repository import list_keys
 from bot.db.insights_repository import record_question, record_unanswered
@@ -20,13 +21,13 @@ MISSES_BEFORE_OFFER = 2
 MISSES_BEFORE_HANDOFF = 3
 
 
-class ActionAnswerFaq(Action):
+class ActionAnswerFaq(ThreadedAction):
     """Answer the FAQ key the person asked about, in their language."""
 
     def name(self) -> str:
         return "action_answer_faq"
 
-    def run(
+    def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = begin_turn(tracker)
@@ -42,13 +43,13 @@ class ActionAnswerFaq(Action):
         return turn.events()
 
 
-class ActionShowMenu(Action):
+class ActionShowMenu(ThreadedAction):
     """Show the topic menu, or the questions of one topic."""
 
     def name(self) -> str:
         return "action_show_menu"
 
-    def run(
+    def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = begin_turn(tracker)
@@ -64,13 +65,13 @@ class ActionShowMenu(Action):
         return turn.events()
 
 
-class ActionDontKnow(Action):
+class ActionDontKnow(ThreadedAction):
     """Say honestly that Drom doesn't know; offer a champion after two misses, hand off after three."""
 
     def name(self) -> str:
         return "action_dont_know"
 
-    def run(
+    def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = begin_turn(tracker)

@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-
-from actions.conversation_turn import begin_turn, channel_metadata, greet_if_first, remember_language, send
 from sqlalchemy.orm import Session
 
+from actions.conversation_turn import begin_turn, channel_metadata, greet_if_first, remember_language, send
+from actions.threaded_action import ThreadedAction
 from bot import replies
 from bot.availability import next_champion_time, previous_champion
 from bot.db.conversation_repository import (
@@ -76,13 +76,13 @@ def expectation(session: Session, language: str) -> replies.Reply:
     return replies.expected_answer(language, next_champion_time(session=session, language=language, now=now), now)
 
 
-class ActionHandoff(Action):
+class ActionHandoff(ThreadedAction):
     """Start a handoff because the person asked for a human."""
 
     def name(self) -> str:
         return "action_handoff"
 
-    def run(
+    def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = begin_turn(tracker)

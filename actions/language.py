@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_turn import begin_turn, remember_language, send
+from actions.threaded_action import ThreadedAction
 from bot import replies
 from bot.languages import language_named_in, normalise_code
 
 
-class ActionChangeLanguage(Action):
+class ActionChangeLanguage(ThreadedAction):
     """Switch to the language named by the button or the message; otherwise show the picker."""
 
     def name(self) -> str:
         return "action_change_language"
 
-    def run(
+    def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = begin_turn(tracker)

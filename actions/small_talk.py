@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_turn import begin_turn, remember_language, send
+from actions.threaded_action import ThreadedAction
 from bot import replies
 
 
-class ActionGreet(Action):
+class ActionGreet(ThreadedAction):
     """Welcome a newcomer (welcome, privacy, languages), then show the topic menu."""
 
     def name(self) -> str:
         return "action_greet"
 
-    def run(
+    def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = begin_turn(tracker)
@@ -29,13 +30,13 @@ class ActionGreet(Action):
         return turn.events()
 
 
-class ActionThank(Action):
+class ActionThank(ThreadedAction):
     """Answer thanks (and the "that helped" button)."""
 
     def name(self) -> str:
         return "action_thank"
 
-    def run(
+    def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = begin_turn(tracker)
@@ -44,13 +45,13 @@ class ActionThank(Action):
         return turn.events()
 
 
-class ActionGoodbye(Action):
+class ActionGoodbye(ThreadedAction):
     """Say goodbye."""
 
     def name(self) -> str:
         return "action_goodbye"
 
-    def run(
+    def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = begin_turn(tracker)

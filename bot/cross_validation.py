@@ -17,7 +17,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from bot.evaluation import Example, Prediction, held_out_examples, load_examples, predict, write_examples
+from bot.evaluation import Example, Prediction, held_out_examples, load_examples, mark_shared_spellings, predict, write_examples
 from bot.nlu_model import NluModel
 from bot.settings import LANGUAGES, PROJECT_ROOT
 
@@ -77,4 +77,4 @@ def cross_validate(folds: int, faq_keys: set[str], threshold: float) -> dict[str
             model = NluModel(Path(tmp) / f"fold{index}.tar.gz", faq_keys)
             for language, items in asyncio.run(predict(model, test, threshold)).items():
                 predictions[language] += items
-    return dict(predictions)
+    return mark_shared_spellings(dict(predictions))

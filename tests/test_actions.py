@@ -49,7 +49,7 @@ def tracker(
 
 def run(action, tracker_: Tracker) -> tuple[list[dict], dict[str, Any]]:  # type: ignore[no-untyped-def]
     dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, tracker_, {})
+    events = action.answer(dispatcher, tracker_, {})
     slots_after = {**tracker_.slots, **{e["name"]: e["value"] for e in events if e["event"] == "slot"}}
     return dispatcher.messages, slots_after
 
@@ -135,3 +135,21 @@ def test_language_button_switches_and_marks_it_chosen() -> None:
 def test_change_language_without_a_name_shows_the_picker() -> None:
     messages, slots = run(ActionChangeLanguage(), tracker("change_language", text="other language", slots={"language": "en", "welcomed": True}))
     assert len(messages[0]["buttons"]) == 5 and slots["language_chosen"] is False
+
+
+def test_the_action_server_runs_an_action_in_a_worker_thread_and_gets_its_events() -> None:
+    """rasa-sdk awaits `run`; the synchronous work (the database) happens off its event loop."""
+    import asyncio
+    import threading
+
+    seen: list[str] = []
+
+    class Probe(ActionAnswerFaq):
+        def answer(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+            seen.append(threading.current_thread().name)
+            return super().answer(dispatcher, tracker, domain)
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(Probe().run(dispatcher, tracker("gp.cost", text="is the gp free", language=("en", 0.9)), {}))
+    assert seen and seen[0] != threading.main_thread().name
+    assert dispatcher.messages and any(e["event"] == "slot" for e in events)

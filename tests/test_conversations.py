@@ -97,6 +97,25 @@ def test_a_miss_is_honest_and_two_misses_offer_a_champion(stack: str) -> None:
     assert second[0]["buttons"][0]["payload"] == "/human_handoff"
 
 
+def test_a_long_conversation_keeps_its_language_and_rasa_keeps_only_its_last_turns(stack: str, stack_settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from bot.db.models import Conversation
+    from bot.rasa_tracker_store import KEEP_USER_MESSAGES
+
+    chat = Chat(stack)
+    chat.say(payload='/change_language{"language": "sk"}')
+    for _ in range(6):  # the language was chosen in the first turn, long cut from Rasa's tracker
+        for key in ("gp.cost", "school.meals"):
+            assert answer_text(key, "sk") in chat.say(payload=f"/{key}")[0]["text"]
+
+    with session_scope() as session:
+        public_id = session.scalars(select(Conversation.public_id).where(Conversation.external_id == chat.user)).one()
+    tracker = httpx.get(f"{stack_settings.rasa_url}/conversations/{public_id}/tracker", timeout=10).json()
+    assert len([e for e in tracker["events"] if e["event"] == "user"]) == KEEP_USER_MESSAGES
+    assert tracker["slots"]["language"] == "sk" and tracker["slots"]["language_chosen"] is True
+
+
 def test_handoff_round_trip(stack: str) -> None:
     chat = Chat(stack)
     chat.say("Ako sa zaregistrujem u doktora GP?")

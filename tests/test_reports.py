@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cross_validation import write_fold_data, pool, split
+from bot.evaluation import Prediction, mark_shared_spellings, scores_of
 from bot.settings import Settings
 from tests.conftest import LANGUAGES
 
@@ -33,6 +34,7 @@ def test_evaluate_writes_the_report_and_prints_json(tmp_path: Path) -> None:
     assert figures["languages"]["sk"]["baselines"]["lingua"] is not None
     report = (tmp_path / "evaluation.md").read_text(encoding="utf-8")
     assert "| rom |" in report and "unsupported" in report and "### Czech and Slovak" in report
+    assert 0 <= figures["languages"]["sk"]["language_accuracy_strict"] <= figures["languages"]["sk"]["language_accuracy"]
     assert all((tmp_path / f"confusion-{lang}.png").stat().st_size > 1000 for lang in LANGUAGES)
     assert (tmp_path / "language-identification.png").exists()
 
@@ -45,6 +47,21 @@ def test_bench_drives_people_through_the_web_chat(stack: str, stack_settings: Se
     assert set(result) >= {"p50_ms", "p95_ms", "p99_ms", "messages_per_second", "errors", "parse_floor_p95_ms"}
     assert result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
     assert "Rasa /model/parse" in (tmp_path / "benchmark.md").read_text(encoding="utf-8")
+
+
+def test_a_message_written_the_same_in_two_languages_counts_in_either_but_not_in_a_third() -> None:
+    def guess(text: str, language: str, answered_in: str) -> Prediction:
+        return Prediction(text, language, "topic.gp", "topic.gp", answered_in)
+
+    marked = mark_shared_spellings({
+        "rom": [guess("gp prosim", "rom", "sk"), guess("doktoriste", "rom", "sk")],
+        "sk": [guess("GP prosím?", "sk", "sk"), guess("gp prosim", "sk", "en")],
+    })
+    assert marked["rom"][0].also_written_in == frozenset({"sk"}) and not marked["rom"][1].also_written_in
+    scores = scores_of(marked)
+    assert (scores["rom"].language_correct, scores["rom"].language_strict) == (1, 0)
+    assert (scores["sk"].language_correct, scores["sk"].language_strict) == (1, 1)
+    assert [text for text, _ in scores["sk"].language_errors] == ["gp prosim"]
 
 
 def test_cross_validation_folds_cover_every_message_once_and_every_language() -> None:

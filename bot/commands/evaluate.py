@@ -21,18 +21,23 @@ from bot.settings import LANGUAGES, load_settings
 
 
 def report(scores: dict[str, LanguageScore], show_misses: bool) -> str:
-    lines = ["language  messages  key/intent  language", "--------  --------  ----------  --------"]
+    lines = ["language  messages  key/intent  language  (strict)", "--------  --------  ----------  --------  --------"]
     for language in LANGUAGES:
         s = scores[language]
-        lines.append(f"{language:<8}  {s.total:>8}  {s.intent_accuracy:>10.1%}  {s.language_accuracy:>8.1%}")
+        lines.append(f"{language:<8}  {s.total:>8}  {s.intent_accuracy:>10.1%}  {s.language_accuracy:>8.1%}"
+                     f"  {s.language_accuracy_strict:>8.1%}")
     total = sum(s.total for s in scores.values())
     intents = sum(s.intent_correct for s in scores.values()) / total
     languages = sum(s.language_correct for s in scores.values()) / total
-    lines.append(f"{'all':<8}  {total:>8}  {intents:>10.1%}  {languages:>8.1%}")
+    strict = sum(s.language_strict for s in scores.values()) / total
+    lines.append(f"{'all':<8}  {total:>8}  {intents:>10.1%}  {languages:>8.1%}  {strict:>8.1%}")
     if show_misses:
         for language in LANGUAGES:
             for text, expected, predicted in scores[language].errors:
                 lines.append(f"miss {language}: {text!r} expected {expected}, got {predicted}")
+        for language in LANGUAGES:
+            for text, answered_in in scores[language].language_errors:
+                lines.append(f"language miss {language}: {text!r} answered in {answered_in}")
     return "\n".join(lines)
 
 
@@ -42,7 +47,8 @@ def figures(scores: dict[str, LanguageScore]) -> dict:
     return {
         "languages": {
             lang: {"messages": s.total, "intent_accuracy": round(s.intent_accuracy, 4),
-                   "language_accuracy": round(s.language_accuracy, 4)}
+                   "language_accuracy": round(s.language_accuracy, 4),
+                   "language_accuracy_strict": round(s.language_accuracy_strict, 4)}
             for lang, s in scores.items()
         },
         "intent_accuracy": round(sum(s.intent_correct for s in scores.values()) / total, 4),
@@ -81,6 +87,7 @@ def main(args: argparse.Namespace) -> int:
         rows = write_report(predictions, baselines, Path(args.report_dir), _source(args, model))
         for row in rows:
             result["languages"][row.language].update({k: v for k, v in row.as_dict().items()
-                                                      if k not in ("language", "messages", "accuracy", "language_accuracy")})
+                                                      if k not in ("language", "messages", "accuracy", "language_accuracy",
+                                                                   "language_accuracy_strict")})
     print(json.dumps(result) if args.json else report(scores, show_misses=args.misses))
     return 0

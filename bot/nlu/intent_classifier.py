@@ -1,4 +1,5 @@
-"""Rasa's logistic-regression intent classifier with its regularisation strength exposed.
+"""Rasa's logistic-regression intent classifier with its regularisation strength exposed, and
+predicting without copying its coefficients on every message (bot/nlu/coefficients.py).
 
 With about thirty intents and sparse count features, Rasa's fixed C=1 spreads the probability
 thinly, so clear questions fall under the fallback threshold. A larger C gives confident
@@ -13,6 +14,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.coefficients import column_major
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -28,3 +32,7 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        column_major(self.clf)  # after loading or training; see bot.nlu.coefficients
+        return super().process(messages)

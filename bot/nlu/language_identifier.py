@@ -26,6 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.languages import fold
+from bot.nlu.coefficients import column_major
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ class LanguageIdentifier(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._pipeline = pipeline
+        if pipeline is not None:
+            column_major(pipeline[-1])  # see bot.nlu.coefficients
 
     @classmethod
     def create(
@@ -112,6 +115,7 @@ class LanguageIdentifier(GraphComponent):
                 "intent block in nlu_data/<lang>/ `metadata: {language: <lang>}`."
             )
         self._pipeline = build_pipeline(self._config["C"]).fit(texts, labels)
+        column_major(self._pipeline[-1])
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._pipeline, directory / MODEL_FILE)
         return self._resource

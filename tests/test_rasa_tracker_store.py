@@ -1,0 +1,47 @@
+"""Rasa's tracker store keeps each conversation's last turns and its slots (bot/rasa_tracker_store.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rasa_tracker_store import WindowedInMemoryTrackerStore, windowed_events
+
+
+def domain() -> Domain:
+    return Domain.load("domain.yml")
+
+
+def conversation(turns: int) -> DialogueStateTracker:
+    events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+              SlotSet("language", "rom"), SlotSet("language_chosen", True)]
+    for n in range(turns):
+        events += [UserUttered(f"question {n}", intent={"name": "gp.cost", "confidence": 0.9}),
+                   ActionExecuted("action_answer_faq"), BotUttered(f"answer {n}"), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events("someone", events, slots=domain().slots)
+
+
+def test_a_short_conversation_is_left_as_it_is() -> None:
+    assert windowed_events(conversation(3), keep_user_messages=6) is None
+
+
+def test_a_long_conversation_keeps_its_last_messages_and_every_slot() -> None:
+    events = windowed_events(conversation(20), keep_user_messages=6)
+    assert events is not None
+    assert [e.text for e in events if isinstance(e, UserUttered)] == [f"question {n}" for n in range(14, 20)]
+    restored = DialogueStateTracker.from_events("someone", events, slots=domain().slots)
+    assert restored.get_slot("language") == "rom" and restored.get_slot("language_chosen") is True
+    assert restored.latest_action_name == "action_listen"
+    assert restored.latest_message.text == "question 19"
+
+
+def test_the_store_saves_the_window() -> None:
+    store = WindowedInMemoryTrackerStore(domain(), keep_user_messages=4)
+    asyncio.run(store.save(conversation(9)))
+    saved = asyncio.run(store.retrieve("someone"))
+    assert saved is not None
+    assert len([e for e in saved.events if isinstance(e, UserUttered)]) == 4
+    assert saved.get_slot("language") == "rom"
