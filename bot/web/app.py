@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot import handoff
+from bot.channels.telegram.update_shape import update_problem
 from bot.console.routes import EXCEPTION_HANDLERS, console_error, console_mount
 from bot.db.conversation_repository import get_or_create_conversation, take_outbound
 from bot.db.session import session_scope
@@ -24,7 +24,7 @@ from bot.faq_answers import recorded_answer
 from bot.gateway.core import Gateway, Inbound
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.settings import Settings, load_settings
-from bot.web.requests import json_object, optional_string, required_string
+from bot.web.requests import json_object, optional_string, parse_json_object, required_string
 
 STATIC_DIR = Path(__file__).parent / "static"
 WEBCHAT = "webchat"
@@ -78,8 +78,8 @@ async def telegram_webhook(request: Request) -> Response:
     if not hmac.compare_digest(given.encode(), secret.encode()):
         raise HTTPException(403, "Wrong or missing secret token.")
     data = await json_object(request)
-    if not isinstance(data.get("update_id"), int):
-        raise HTTPException(400, "A Telegram update needs an integer `update_id`.")
+    if problem := update_problem(data):
+        raise HTTPException(400, problem)
     await channel.process_webhook(data)
     return JSONResponse({"ok": True})
 
@@ -110,13 +110,7 @@ async def whatsapp_webhook(request: Request) -> Response:
     body = await request.body()
     if not signature_ok(channel.settings.app_secret, body, request.headers.get("X-Hub-Signature-256")):
         raise HTTPException(403, "Missing or wrong X-Hub-Signature-256.")
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        raise HTTPException(400, "The body is not JSON.") from None
-    if not isinstance(payload, dict):
-        raise HTTPException(400, "The body must be a JSON object.")
-    await channel.receive(payload)
+    await channel.receive(parse_json_object(body))
     return JSONResponse({"ok": True})
 
 

@@ -12,13 +12,18 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 async def json_object(request: Request) -> dict[str, Any]:
-    """The request's JSON object body, or a 400/413/415 saying what to send instead."""
-    body = await request.body()
+    """The request's JSON object body, or a 400/413 saying what to send instead."""
+    return parse_json_object(await request.body())
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    """A JSON object from raw bytes (a webhook checks its signature on the bytes first), or a
+    400/413. Nesting deeper than Python's parser can follow is malformed input, not a crash."""
     if len(body) > MAX_BODY_BYTES:
         raise HTTPException(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise HTTPException(400, "The body must be JSON, e.g. {\"user\": \"u1\", \"text\": \"hello\"}.") from None
     if not isinstance(data, dict):
         raise HTTPException(400, "The body must be a JSON object.")

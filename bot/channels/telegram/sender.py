@@ -67,7 +67,7 @@ class Sender:
                 await self._bot.send_message(chat_id=int(pending.external_id), text=text, reply_markup=markup)
         except RetryAfter as error:
             await run_in_threadpool(self._retry, pending, _seconds(error.retry_after), False)
-        except (BadRequest, Forbidden) as error:
+        except (BadRequest, Forbidden, ValueError) as error:  # ValueError: not a Telegram chat id
             logger.warning("Telegram refused an outbox message for good: %s", type(error).__name__)
             await run_in_threadpool(self._retry, pending, 0.0, True)
         except (NetworkError, TelegramError) as error:

@@ -50,30 +50,46 @@ def signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), (header or "").encode())
 
 
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def incoming_messages(payload: dict) -> list[dict]:
-    """The people's messages in a webhook payload (status callbacks are left out)."""
+    """The people's messages in a webhook payload (status callbacks, and anything not shaped like
+    a message, are left out: a signed but malformed notification must not stop the others)."""
     found = []
-    for entry in payload.get("entry") or []:
-        for change in (entry or {}).get("changes") or []:
-            value = (change or {}).get("value") or {}
-            found += [m for m in value.get("messages") or [] if isinstance(m, dict) and m.get("id") and m.get("from")]
+    for entry in _list(payload.get("entry")):
+        for change in _list(_object(entry).get("changes")):
+            messages = _list(_object(_object(change).get("value")).get("messages"))
+            found += [m for m in messages if isinstance(m, dict) and _text(m.get("id")) and _text(m.get("from"))]
     return found
 
 
 def inbound_of(message: dict) -> Inbound:
     kind = message.get("type")
-    sender = str(message["from"])
+    sender = message["from"]
     if kind == "text":
-        return Inbound(CHANNEL, sender, text=(message.get("text") or {}).get("body") or "")
+        return Inbound(CHANNEL, sender, text=_text(_object(message.get("text")).get("body")))
     if kind == "interactive":
-        interactive = message.get("interactive") or {}
-        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
-        return Inbound(CHANNEL, sender, payload=reply.get("id") or "")
+        interactive = _object(message.get("interactive"))
+        reply = _object(interactive.get("button_reply")) or _object(interactive.get("list_reply"))
+        return Inbound(CHANNEL, sender, payload=_text(reply.get("id")))
     if kind == "button":
-        return Inbound(CHANNEL, sender, payload=(message.get("button") or {}).get("payload") or "")
+        return Inbound(CHANNEL, sender, payload=_text(_object(message.get("button")).get("payload")))
     if kind == "location":
-        place = message.get("location") or {}
-        link = f"https://www.openstreetmap.org/?mlat={place.get('latitude')}&mlon={place.get('longitude')}"
+        place = _object(message.get("location"))
+        latitude, longitude = place.get("latitude"), place.get("longitude")
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (latitude, longitude)):
+            return Inbound(CHANNEL, sender, text="[location]")
+        link = f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}"
         return Inbound(CHANNEL, sender, text=f"[location] {link}")
     return Inbound(CHANNEL, sender, text=f"[{kind if kind in MEDIA_TYPES else 'attachment'}]")
 
@@ -134,8 +150,8 @@ class WhatsAppChannel:
 
     async def _download(self, message: dict) -> Attachment | None:
         """The media of a message, from the Graph API (media id -> URL -> bytes); None if unavailable."""
-        kind = message.get("type", "")
-        media_id = (message.get(kind) or {}).get("id")
+        kind = _text(message.get("type"))
+        media_id = _text(_object(message.get(kind)).get("id"))
         if not media_id:
             return None
         try:
