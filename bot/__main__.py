@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from bot.commands import bench, champions, users
+from bot.commands import bench, champions, personal_data, users
 from bot.settings import REPORTS_DIR, load_settings
 
 
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     champions.add_parser(commands)
     users.add_parser(commands)
     bench.add_parser(commands)
+    personal_data.add_parser(commands)
 
     handoffs = commands.add_parser("handoff", help="handoffs to champions")
     handoff_commands = handoffs.add_subparsers(dest="handoff_command", required=True)
@@ -89,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         return users.main(args)
     if args.command == "bench":
         return bench.main(args)
+    if args.command in ("retention", "export-user"):
+        return personal_data.main(args)
     if args.command == "evaluate":
         from bot.commands import evaluate
 

@@ -122,6 +122,7 @@ class Settings:
     champion_hours: str = "mon-fri 09:00-17:00"
     timezone: str = "Europe/London"
     console_secure_cookies: bool = False  # set when the console is served over TLS (production)
+    retention_days: int = 90  # transcripts of conversations quiet this long are deleted (bot.retention)
 
 
 def load_settings() -> Settings:
@@ -147,4 +148,12 @@ def load_settings() -> Settings:
         champion_hours=os.environ.get("CHAMPION_HOURS") or "mon-fri 09:00-17:00",
         timezone=os.environ.get("DROM_TIMEZONE") or "Europe/London",
         console_secure_cookies=(os.environ.get("CONSOLE_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
+        retention_days=_retention_days(),
     )
+
+
+def _retention_days() -> int:
+    days = _int("RETENTION_DAYS", 90)
+    if days < 1:
+        raise SettingsError(f"RETENTION_DAYS is {days}; set it to 1 or more days (default 90).")
+    return days

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from bot.db.session import session_scope
 from bot.faq_answers import recorded_answer
 from bot.gateway.core import Gateway, Inbound
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
+from bot.retention import retention_loop
 from bot.settings import Settings, load_settings
 from bot.web.requests import json_object, optional_string, parse_json_object, required_string
 
@@ -199,9 +201,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
             app.state.telegram = TelegramChannel(settings, app.state.gateway)
             await app.state.telegram.start()
+        retention = asyncio.create_task(retention_loop(rasa, settings.retention_days))
         try:
             yield
         finally:
+            retention.cancel()
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
             if app.state.whatsapp is not None:
