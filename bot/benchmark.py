@@ -12,6 +12,7 @@ concurrency, so the whole path can be judged against it.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import statistics
 import time
@@ -123,6 +124,22 @@ def summary(samples: Samples, wall_seconds: float) -> dict:
         "errors": samples.errors,
         "error_kinds": samples.error_kinds,
     }
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the process has used so far; None when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms_per_message(before: dict[str, float | None], after: dict[str, float | None], messages: int) -> dict:
+    """Each process's CPU milliseconds per answered message between two `cpu_seconds` readings."""
+    return {name: round((after[name] - start) * 1000 / messages, 1)  # type: ignore[operator]
+            for name, start in before.items() if start is not None and after.get(name) is not None and messages}
 
 
 def peak_memory_mb(pid: int) -> float | None:

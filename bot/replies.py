@@ -302,6 +302,16 @@ def forgotten(language: str) -> Reply:
     )
 
 
+def held_for_later(language: str) -> Reply:
+    """When Rasa cannot take a message now: it is kept and answered later (or by a champion)."""
+    _ = gettext_for(language)
+    return Reply(
+        _("Sorry, I cannot answer right now. I have kept your message and will answer it as soon as I can, "
+          "or a champion will."),
+        [champion_button(language)],
+    )
+
+
 def unavailable(language: str) -> Reply:
     """When the assistant itself cannot answer right now."""
     _ = gettext_for(language)

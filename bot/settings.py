@@ -123,6 +123,7 @@ class Settings:
     timezone: str = "Europe/London"
     console_secure_cookies: bool = False  # set when the console is served over TLS (production)
     retention_days: int = 90  # transcripts of conversations quiet this long are deleted (bot.retention)
+    rasa_down_handoff_seconds: float = 300.0  # a message Rasa could not answer goes to a champion after this
 
 
 def load_settings() -> Settings:
@@ -149,6 +150,7 @@ def load_settings() -> Settings:
         timezone=os.environ.get("DROM_TIMEZONE") or "Europe/London",
         console_secure_cookies=(os.environ.get("CONSOLE_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         retention_days=_retention_days(),
+        rasa_down_handoff_seconds=_float("RASA_DOWN_HANDOFF_SECONDS", 300.0),
     )
 
 

@@ -127,3 +127,20 @@ def test_the_retention_command_erases_rasa_too_and_logs_only_counts(stack: str, 
     assert not [e for e in tracker["events"] if e["event"] in ("user", "bot")]
     with session_scope() as session:
         assert session.scalars(select(Conversation).where(Conversation.external_id == user)).first() is None
+
+
+@pytest.mark.stack
+def test_no_message_text_or_channel_id_reaches_the_logs(stack: str) -> None:
+    """Everything a person writes (a name, a phone number, a question, a handoff) stays out of the
+    logs of Rasa, the action server and the gateway."""
+    from tests.conftest import _TMP
+
+    user = "log-scan-7731"
+    said = ["Volám sa Jana Horváthová, moje číslo je 07700 900123", "kedy je otvorené na úrade práce?",
+            "xqzv mlkj wpoi", "xqzv mlkj wpoi znova", "chcem hovoriť s človekom"]
+    for text in said:
+        assert httpx.post(f"{stack}/api/messages", json={"user": user, "text": text}, timeout=30).status_code == 200
+    logs = "".join(path.read_text(encoding="utf-8", errors="replace") for path in (_TMP / "logs").glob("*.log"))
+    assert logs, "the stack writes its logs here"
+    for secret in ("Horváthová", "07700 900123", "úrade práce", "xqzv", "hovoriť s človekom", user):
+        assert secret not in logs, secret

@@ -49,6 +49,18 @@ def test_bench_drives_people_through_the_web_chat(stack: str, stack_settings: Se
     assert "Rasa /model/parse" in (tmp_path / "benchmark.md").read_text(encoding="utf-8")
 
 
+def test_cpu_per_message_is_read_from_proc() -> None:
+    import os
+
+    from bot.benchmark import cpu_ms_per_message, cpu_seconds
+
+    before = {"me": cpu_seconds(os.getpid()), "gone": None}
+    sum(i * i for i in range(2_000_000))
+    after = {"me": cpu_seconds(os.getpid()), "gone": None}
+    figures = cpu_ms_per_message(before, after, messages=10)
+    assert set(figures) == {"me"} and figures["me"] > 0
+
+
 def test_a_message_written_the_same_in_two_languages_counts_in_either_but_not_in_a_third() -> None:
     def guess(text: str, language: str, answered_in: str) -> Prediction:
         return Prediction(text, language, "topic.gp", "topic.gp", answered_in)

@@ -17,7 +17,7 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bot.benchmark import drive, peak_memory_mb, summary
+from bot.benchmark import cpu_ms_per_message, cpu_seconds, drive, peak_memory_mb, summary
 from bot.settings import REPORTS_DIR, load_settings
 
 WARM_UP_SECONDS = 3.0
@@ -60,6 +60,8 @@ def _report(result: dict, out_dir: Path, whole: list[float], floor: list[float])
         f"| Rasa /model/parse (floor) | {r['parse_floor_p50_ms']} | {r['parse_floor_p95_ms']} | | {r['parse_floor_messages_per_second']} | |",
         "", f"Whole path p95 / parse floor p95: {r['ratio_to_floor']}.", "",
         "Peak memory (resident, MB): " + ", ".join(f"{k} {v}" for k, v in r["peak_memory_mb"].items()) + ".", "",
+        "CPU per answered message (ms, during the whole-path run): "
+        + (", ".join(f"{k} {v}" for k, v in r["cpu_ms_per_message"].items()) or "not measured (--gateway)") + ".", "",
         "![latency](benchmark-latency.png)", "",
     ]
     (out_dir / "benchmark.md").write_text("\n".join(lines), encoding="utf-8")
@@ -67,7 +69,9 @@ def _report(result: dict, out_dir: Path, whole: list[float], floor: list[float])
 
 def _measure(args: argparse.Namespace, gateway: str, rasa: str, pids: dict[str, int]) -> tuple[dict, list, list]:
     asyncio.run(drive(gateway, min(args.users, 5), WARM_UP_SECONDS, think=0))
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     whole, wall = asyncio.run(drive(gateway, args.users, args.seconds, args.think))
+    cpu_after = {name: cpu_seconds(pid) for name, pid in pids.items()}
     floor, floor_wall = asyncio.run(drive(rasa, args.users, max(2.0, args.seconds / 3), args.think, parse=True))
     result = {"users": args.users, "seconds": args.seconds, "think_seconds": args.think, **summary(whole, wall)}
     floor_summary = summary(floor, floor_wall)
@@ -77,6 +81,7 @@ def _measure(args: argparse.Namespace, gateway: str, rasa: str, pids: dict[str, 
         "parse_floor_messages_per_second": floor_summary["messages_per_second"],
         "ratio_to_floor": round(result["p95_ms"] / floor_summary["p95_ms"], 2) if floor_summary["p95_ms"] else None,
         "peak_memory_mb": {name: peak_memory_mb(pid) for name, pid in pids.items()},
+        "cpu_ms_per_message": cpu_ms_per_message(cpu_before, cpu_after, len(whole.latencies_ms)),
         "machine": {"cores": os.cpu_count(), "memory_gib": _memory_total_gib(), "platform": platform.platform()},
     })
     return result, whole.latencies_ms, floor.latencies_ms

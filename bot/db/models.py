@@ -165,6 +165,24 @@ class OutboxMessage(Base):
     next_attempt_at = Column(DateTime, nullable=True)
 
 
+class HeldMessage(Base):
+    """A person's message that Rasa could not take (down or too slow), kept in arrival order until
+    Rasa answers it or, after RASA_DOWN_HANDOFF_SECONDS, a champion does (bot/gateway/held_messages.py).
+    One gateway process retries it at a time: the owner, while its lease lasts."""
+
+    __tablename__ = "held_messages"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    message = Column(Text, nullable=False)  # what would have gone to Rasa: text or a button payload
+    metadata_json = Column(Text, nullable=False, default="{}")  # channel and language hint for Rasa
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    owner = Column(String(32), nullable=False)  # the gateway process retrying it
+    lease_until = Column(DateTime, nullable=False)  # after this, another gateway may take it over
+
+
 class HandoffMessage(Base):
     """One line of a handoff's transcript: what the person, the bot or a champion said."""
 

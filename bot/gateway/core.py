@@ -4,6 +4,8 @@
 2. The person's conversation is found or created; Rasa only ever sees its random public id.
 3. While a handoff is open, the message goes to the champion's transcript, not to Rasa.
 4. Otherwise Rasa answers, and its text and buttons are returned for the channel to render.
+   When Rasa cannot, the message is held and answered later (bot/gateway/held_messages.py); so are
+   the conversation's next messages until then, to keep their order.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from bot.db.conversation_repository import (
     open_handoff,
     open_handoff_for,
 )
+from bot.db.held_message_repository import has_held, hold
 from bot.db.models import HandoffAttachment
 from bot.db.session import session_scope
+from bot.gateway.held_messages import PROCESS_ID
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.language_choice import Detection, resolve_language
 from bot.languages import normalise_code
@@ -67,6 +71,8 @@ class Route:
     language: str
     in_handoff: bool
     first_in_handoff: bool
+    conversation_id: int = 0
+    waiting_for_rasa: bool = False  # earlier messages are held until Rasa is back: this one waits too
 
 
 def _route(inbound: Inbound, message: str) -> Route:
@@ -77,7 +83,9 @@ def _route(inbound: Inbound, message: str) -> Route:
         language = conversation.language or normalise_code(inbound.language_hint) or DEFAULT_LANGUAGE
         handoff = open_handoff_for(session=session, conversation_id=conversation.id)
         if handoff is None:
-            return Route(conversation.public_id, language, in_handoff=False, first_in_handoff=False)
+            return Route(conversation.public_id, language, in_handoff=False, first_in_handoff=False,
+                         conversation_id=conversation.id,
+                         waiting_for_rasa=has_held(session=session, conversation_id=conversation.id))
         last_role = handoff.messages[-1].role if handoff.messages else None
         line = add_handoff_message(session=session, handoff=handoff, role="person", text=message)
         if inbound.attachment is not None:
@@ -180,10 +188,14 @@ class Gateway:
         if route.in_handoff:
             return [replies.handoff_waiting(route.language).as_dict()] if route.first_in_handoff else []
         metadata = {"channel": inbound.channel, "language_hint": inbound.language_hint}
+        if route.waiting_for_rasa:
+            await run_in_threadpool(_hold, route.conversation_id, message, metadata)
+            return []
         try:
             answers = await self._rasa.send(sender=route.public_id, message=message, metadata=metadata)
         except RasaUnavailable:
-            return [replies.unavailable(route.language).as_dict()]
+            await run_in_threadpool(_hold, route.conversation_id, message, metadata)
+            return [replies.held_for_later(route.language).as_dict()]
         return [
             {"text": answer.get("text", ""), "buttons": answer.get("buttons", [])}
             for answer in answers
@@ -210,6 +222,12 @@ class Gateway:
         await run_in_threadpool(_erase, channel, external_id)
         logger.info("Erased a %s conversation on request", channel)
         return replies.forgotten(language).as_dict()
+
+
+def _hold(conversation_id: int, message: str, metadata: dict) -> None:
+    """Keep a message Rasa could not take; bot.gateway.held_messages answers it later."""
+    with session_scope() as session:
+        hold(session=session, conversation_id=conversation_id, message=message, metadata=metadata, owner=PROCESS_ID)
 
 
 def _public_id_of(inbound: Inbound) -> str:

@@ -23,6 +23,7 @@ from bot.db.conversation_repository import get_or_create_conversation, take_outb
 from bot.db.session import session_scope
 from bot.faq_answers import recorded_answer
 from bot.gateway.core import Gateway, Inbound
+from bot.gateway.held_messages import held_messages_loop
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.retention import retention_loop
 from bot.settings import Settings, load_settings
@@ -201,11 +202,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
             app.state.telegram = TelegramChannel(settings, app.state.gateway)
             await app.state.telegram.start()
-        retention = asyncio.create_task(retention_loop(rasa, settings.retention_days))
+        loops = [asyncio.create_task(retention_loop(rasa, settings.retention_days)),
+                 asyncio.create_task(held_messages_loop(rasa, settings.rasa_down_handoff_seconds))]
         try:
             yield
         finally:
-            retention.cancel()
+            for loop in loops:
+                loop.cancel()
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
             if app.state.whatsapp is not None:

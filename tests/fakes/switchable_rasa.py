@@ -1,0 +1,36 @@
+"""A stand-in for Rasa that can be switched off and on: while "up" it forwards every request to
+the real Rasa server of the test stack; while "down" it answers 503, as a Rasa behind a proxy does
+when the process has died. Runs on 127.0.0.1 (tests/fakes/background_server.py)."""
+
+from __future__ import annotations
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tests.fakes.background_server import BackgroundServer
+
+
+class SwitchableRasa(BackgroundServer):
+    def __init__(self, rasa_url: str, port: int) -> None:
+        self.up = False
+        self.requests_while_down = 0
+        self._rasa_url = rasa_url
+
+        async def forward(request: Request) -> Response:
+            if not self.up:
+                self.requests_while_down += 1
+                return Response("Rasa is down", status_code=503)
+            async with httpx.AsyncClient(base_url=self._rasa_url, timeout=30) as client:
+                answer = await client.request(request.method, request.url.path, content=await request.body(),
+                                              headers={"Content-Type": request.headers.get("content-type", "")})
+            return Response(answer.content, status_code=answer.status_code, media_type="application/json")
+
+        app = Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST", "PUT"])])
+        super().__init__(app, port)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
