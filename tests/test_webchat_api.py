@@ -54,7 +54,8 @@ def test_rasa_down_gets_an_apology_in_the_persons_language(client: TestClient) -
     response = client.post("/api/messages", json={"user": "down-1", "text": "ahoj", "language_hint": "cs"})
     assert response.status_code == 200
     assert response.json()["messages"][0]["text"] == gettext_for("cs")(
-        "Sorry, I cannot answer right now. Please try again in a few minutes, or talk to a champion."
+        "Sorry, I cannot answer right now. I have kept your message and will answer it as soon as I can, "
+        "or a champion will."
     )
 
 
