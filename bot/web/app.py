@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -29,6 +31,7 @@ from bot.retention import retention_loop
 from bot.settings import Settings, load_settings
 from bot.web.requests import json_object, optional_string, parse_json_object, required_string
 
+logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 WEBCHAT = "webchat"
 MAX_MESSAGE_CHARS = 8000
@@ -182,6 +185,14 @@ async def http_error(request: Request, error: Exception) -> Response:
     return JSONResponse({"error": error.detail}, status_code=error.status_code)
 
 
+async def database_unavailable(request: Request, error: Exception) -> Response:
+    """The database cannot be reached (or stays locked): 503, so that Telegram and WhatsApp deliver
+    the update again later; nothing was acknowledged, because nothing could be stored."""
+    logger.warning("The database is not answering: %s", type(error).__name__)
+    return JSONResponse({"error": "The database is not answering; try again shortly."}, status_code=503,
+                        headers={"Retry-After": "5"})
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the gateway app; the Rasa client is created and closed by the lifespan."""
     settings = settings or load_settings()
@@ -231,7 +242,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         console_mount(),
     ]
-    handlers = {HTTPException: http_error, **EXCEPTION_HANDLERS}
+    handlers = {HTTPException: http_error, OperationalError: database_unavailable, **EXCEPTION_HANDLERS}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.state.settings = settings
     return app
