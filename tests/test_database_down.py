@@ -7,17 +7,12 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from starlette.testclient import TestClient
 
 from bot.db import session as db_session
-from bot.settings import Settings, TelegramSettings, WhatsAppSettings
-from bot.web.app import create_app
+from bot.settings import Settings
 from tests.conftest import free_port
-from tests.fakes.telegram_bot_api import FakeTelegramServer
-from tests.fakes.whatsapp_graph_api import FakeGraphServer
-from tests.test_telegram_webhook import SECRET as TELEGRAM_SECRET
+from tests.fakes.channels import TELEGRAM_SECRET, gateway_with_both_channels
 from tests.test_telegram_webhook import update
-from tests.test_whatsapp import SECRET as WHATSAPP_SECRET
 from tests.test_whatsapp import signed, text
 
 pytestmark = pytest.mark.stack
@@ -39,20 +34,11 @@ def unreachable_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def test_everything_answers_503_while_the_database_is_down(stack_settings: Settings, unreachable_database: str) -> None:
-    with FakeTelegramServer(free_port()) as telegram, FakeGraphServer(free_port()) as graph:
-        settings = Settings(**{
-            **stack_settings.__dict__, "database_url": unreachable_database,
-            "telegram": TelegramSettings(bot_token="333333:DBDOWN", api_base_url=telegram.base_url,
-                                         webhook_url="https://drom.example.org/webhooks/telegram",
-                                         webhook_secret=TELEGRAM_SECRET),
-            "whatsapp": WhatsAppSettings(token="wa", phone_number_id="555", app_secret=WHATSAPP_SECRET,
-                                         verify_token="v", api_base_url=graph.base_url, reopen_template="t"),
-        })
-        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-            chat = client.post("/api/messages", json={"user": "db-down", "text": "je GP zadarmo?"})
-            assert chat.status_code == 503 and chat.headers["Retry-After"] == "5"
-            hook = client.post("/webhooks/telegram", json=update(77_001, 9200, "je GP zadarmo?"),
-                               headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
-            assert hook.status_code == 503
-            body = json.dumps(text("447000009200", "je GP zadarmo?")).encode()
-            assert client.post("/webhooks/whatsapp", content=body, headers=signed(body)).status_code == 503
+    with gateway_with_both_channels(stack_settings, "333333:DBDOWN", database_url=unreachable_database) as client:
+        chat = client.post("/api/messages", json={"user": "db-down", "text": "je GP zadarmo?"})
+        assert chat.status_code == 503 and chat.headers["Retry-After"] == "5"
+        hook = client.post("/webhooks/telegram", json=update(77_001, 9200, "je GP zadarmo?"),
+                           headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
+        assert hook.status_code == 503
+        body = json.dumps(text("447000009200", "je GP zadarmo?")).encode()
+        assert client.post("/webhooks/whatsapp", content=body, headers=signed(body)).status_code == 503

@@ -12,15 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from bot.settings import Settings, TelegramSettings, WhatsAppSettings
-from bot.web.app import create_app
+from bot.settings import Settings
 from bot.web.requests import MAX_BODY_BYTES
-from tests.conftest import free_port
-from tests.fakes.telegram_bot_api import FakeTelegramServer
-from tests.fakes.whatsapp_graph_api import FakeGraphServer
-from tests.test_telegram_webhook import SECRET as TELEGRAM_SECRET
+from tests.fakes.channels import TELEGRAM_SECRET, gateway_with_both_channels
 from tests.test_telegram_webhook import update
-from tests.test_whatsapp import SECRET as WHATSAPP_SECRET
 from tests.test_whatsapp import signed, text
 
 pytestmark = pytest.mark.stack
@@ -54,19 +49,10 @@ def mutated(document: object, path_choice: int, replacement: object) -> object:
 
 @pytest.fixture(scope="module")
 def client(stack: str, stack_settings: Settings) -> Iterator[TestClient]:
-    with FakeTelegramServer(free_port()) as telegram, FakeGraphServer(free_port()) as graph:
-        configured = Settings(**{
-            **stack_settings.__dict__,
-            "telegram": TelegramSettings(bot_token="222222:FUZZ", api_base_url=telegram.base_url,
-                                         webhook_url="https://drom.example.org/webhooks/telegram",
-                                         webhook_secret=TELEGRAM_SECRET),
-            "whatsapp": WhatsAppSettings(token="wa-token", phone_number_id="555", app_secret=WHATSAPP_SECRET,
-                                         verify_token="v", api_base_url=graph.base_url, reopen_template="drom_reopen"),
-        })
-        with TestClient(create_app(configured), raise_server_exceptions=False) as test_client:
-            yield test_client
-            still_serving = test_client.post("/api/messages", json={"user": "fuzz-check", "text": "Is the GP free?"})
-            assert still_serving.status_code == 200 and still_serving.json()["messages"]
+    with gateway_with_both_channels(stack_settings, "222222:FUZZ") as test_client:
+        yield test_client
+        still_serving = test_client.post("/api/messages", json={"user": "fuzz-check", "text": "Is the GP free?"})
+        assert still_serving.status_code == 200 and still_serving.json()["messages"]
 
 
 @FUZZ
