@@ -110,3 +110,14 @@ def test_only_one_gateway_retries_a_held_message_until_its_lease_runs_out() -> N
         assert conversation_id not in claim_held(session=session, owner="gateway-a")
     with session_scope() as session:
         release_all(session=session, conversation_id=conversation_id)
+
+
+def test_a_message_rasa_answers_with_nothing_is_kept_too(stack_settings, rasa) -> None:  # type: ignore[no-untyped-def]
+    """Rasa answers nothing when its action server is down: that is no answer for the person either."""
+    user = f"outage-{uuid.uuid4().hex[:8]}"
+    rasa.silent = True
+    with gateway(stack_settings, rasa, handoff_after=600) as client:
+        assert say(client, user, "is the GP free?") == [replies.held_for_later("en").as_dict()]
+        rasa.silent, rasa.up = False, True
+        answers = [m["text"] for m in collect(client, user, 2)]
+    assert any(answer_text("gp.cost", "en") in text for text in answers)

@@ -4,8 +4,9 @@
 2. The person's conversation is found or created; Rasa only ever sees its random public id.
 3. While a handoff is open, the message goes to the champion's transcript, not to Rasa.
 4. Otherwise Rasa answers, and its text and buttons are returned for the channel to render.
-   When Rasa cannot, the message is held and answered later (bot/gateway/held_messages.py); so are
-   the conversation's next messages until then, to keep their order.
+   When Rasa cannot (it is down, or it answers nothing because its action server is down), the
+   message is held and answered later (bot/gateway/held_messages.py); so are the conversation's
+   next messages until then, to keep their order.
 """
 
 from __future__ import annotations
@@ -194,13 +195,11 @@ class Gateway:
         try:
             answers = await self._rasa.send(sender=route.public_id, message=message, metadata=metadata)
         except RasaUnavailable:
+            answers = []
+        if not answers:  # Rasa is down, or answered nothing because its action server is
             await run_in_threadpool(_hold, route.conversation_id, message, metadata)
             return [replies.held_for_later(route.language).as_dict()]
-        return [
-            {"text": answer.get("text", ""), "buttons": answer.get("buttons", [])}
-            for answer in answers
-            if answer.get("text") or answer.get("buttons")
-        ]
+        return answers
 
     async def language_of(self, inbound: Inbound) -> str:
         """The language Drom currently uses with this person."""

@@ -41,9 +41,7 @@ def _answered(held: Held, answers: list[dict]) -> None:
     """Queue Rasa's answers for the person and forget the held message, in one transaction."""
     with session_scope() as session:
         for answer in answers:
-            if answer.get("text") or answer.get("buttons"):
-                queue_outbound(session=session, conversation_id=held.conversation_id,
-                               message={"text": answer.get("text", ""), "buttons": answer.get("buttons", [])})
+            queue_outbound(session=session, conversation_id=held.conversation_id, message=answer)
         release(session=session, held_id=held.id)
 
 
@@ -68,6 +66,8 @@ async def _send_in_order(rasa: RasaClient, waiting: list[Held]) -> tuple[int, bo
         try:
             answers = await rasa.send(sender=held.public_id, message=held.message, metadata=held.metadata)
         except RasaUnavailable:
+            answers = []
+        if not answers:  # still down, or its action server is
             return answered, True
         await run_in_threadpool(_answered, held, answers)
     return len(waiting), False

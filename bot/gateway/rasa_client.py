@@ -23,6 +23,7 @@ class RasaClient:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds)
 
     async def send(self, *, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """The bot's answers as `{"text", "buttons"}` messages (empty ones left out)."""
         try:
             response = await self._client.post(
                 "/webhooks/rest/webhook",
@@ -32,7 +33,8 @@ class RasaClient:
         except httpx.HTTPError as error:
             logger.warning("Rasa did not answer: %s", type(error).__name__)
             raise RasaUnavailable(str(type(error).__name__)) from error
-        return list(response.json())
+        return [{"text": answer.get("text", ""), "buttons": answer.get("buttons", [])}
+                for answer in response.json() if answer.get("text") or answer.get("buttons")]
 
     async def detect_language(self, text: str) -> Detection:
         """The language identifier's guess for `text` (Rasa's /model/parse), without a conversation turn."""

@@ -1,6 +1,8 @@
 """A stand-in for Rasa that can be switched off and on: while "up" it forwards every request to
 the real Rasa server of the test stack; while "down" it answers 503, as a Rasa behind a proxy does
-when the process has died. Runs on 127.0.0.1 (tests/fakes/background_server.py)."""
+when the process has died; while "silent" it answers the REST channel with no messages, as Rasa
+does when its action server is down (Rasa logs the failed action and carries on). Runs on
+127.0.0.1 (tests/fakes/background_server.py)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,13 @@ from tests.fakes.background_server import BackgroundServer
 class SwitchableRasa(BackgroundServer):
     def __init__(self, rasa_url: str, port: int) -> None:
         self.up = False
+        self.silent = False
         self.requests_while_down = 0
         self._rasa_url = rasa_url
 
         async def forward(request: Request) -> Response:
+            if self.silent and request.url.path == "/webhooks/rest/webhook":
+                return Response("[]", media_type="application/json")
             if not self.up:
                 self.requests_while_down += 1
                 return Response("Rasa is down", status_code=503)
