@@ -51,6 +51,8 @@ class Stack:
     settings: Settings
     log_dir: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    _launches: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
+    _checks: dict[str, str] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -58,6 +60,7 @@ class Stack:
 
     def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._launches[name] = (args, env)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.processes[name] = subprocess.Popen(
             args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -99,9 +102,22 @@ class Stack:
             "rasa": f"{s.rasa_url}/status",
             "gateway": f"{self.gateway_url}/healthcheck",
         }
+        self._checks = checks
         deadline = time.monotonic() + timeout_seconds
         for name, url in checks.items():
             self._wait_until_ready(name, url, deadline)
+
+    def kill(self, name: str) -> None:
+        """Kill one process at once (SIGKILL), as a crash would; for the fault tests."""
+        process = self.processes[name]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def restart(self, name: str, timeout_seconds: float = 180.0) -> None:
+        """Start one process again as it was started, and wait until it answers."""
+        args, env = self._launches[name]
+        self._spawn(name, args, env)
+        self._wait_until_ready(name, self._checks[name], time.monotonic() + timeout_seconds)
 
     def _wait_until_ready(self, name: str, url: str, deadline: float) -> None:
         while time.monotonic() < deadline:
