@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import Conversation, OutboxMessage, UnansweredQuestion
+from bot.db.conversation_repository import find_conversation
+from bot.db.models import OutboxMessage, UnansweredQuestion
 from bot.db.session import session_scope
 from bot.gateway.rasa_client import RasaClient
 from bot.retention import apply_retention
@@ -36,9 +37,7 @@ def _time(value: Any) -> str | None:
 def export_user(*, channel: str, external_id: str) -> dict[str, Any] | None:
     """The person's data as a JSON-ready dict; None when Drom holds nothing about them."""
     with session_scope() as session:
-        conversation = session.scalars(
-            select(Conversation).where(Conversation.channel == channel, Conversation.external_id == external_id)
-        ).first()
+        conversation = find_conversation(session=session, channel=channel, external_id=external_id)
         if conversation is None:
             return None
         outbox = session.scalars(select(OutboxMessage).where(OutboxMessage.conversation_id == conversation.id))

@@ -18,13 +18,16 @@ class TranscriptLine:
     text: str
 
 
+def find_conversation(*, session: Session, channel: str, external_id: str) -> Conversation | None:
+    """One person's conversation on one channel, without creating it."""
+    return session.scalars(
+        select(Conversation).where(Conversation.channel == channel, Conversation.external_id == external_id)
+    ).first()
+
+
 def get_or_create_conversation(*, session: Session, channel: str, external_id: str) -> Conversation:
     """The conversation of `external_id` on `channel`, created on first contact."""
-    conversation = session.scalars(
-        select(Conversation).where(
-            Conversation.channel == channel, Conversation.external_id == external_id
-        )
-    ).first()
+    conversation = find_conversation(session=session, channel=channel, external_id=external_id)
     if conversation is None:
         conversation = Conversation(channel=channel, external_id=external_id)
         session.add(conversation)
@@ -131,9 +134,7 @@ def erase_conversation(*, session: Session, channel: str, external_id: str) -> b
 
     Handoffs, their transcripts and queued messages go with the conversation (ON DELETE CASCADE).
     """
-    conversation = session.scalars(
-        select(Conversation).where(Conversation.channel == channel, Conversation.external_id == external_id)
-    ).first()
+    conversation = find_conversation(session=session, channel=channel, external_id=external_id)
     if conversation is None:
         return False
     session.delete(conversation)

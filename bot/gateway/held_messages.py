@@ -60,33 +60,29 @@ def _to_champion(conversation_id: int, waiting: list[Held]) -> None:
         release_all(session=session, conversation_id=conversation_id)
 
 
-async def _send_in_order(rasa: RasaClient, waiting: list[Held]) -> tuple[int, bool]:
-    """Send one conversation's held messages to Rasa, oldest first; (answered, Rasa still down)."""
+async def _send_in_order(rasa: RasaClient, waiting: list[Held]) -> tuple[int, list[Held]]:
+    """Send one conversation's held messages to Rasa, oldest first; returns how many Rasa answered
+    and those still held (from the first it could not answer on; empty when all were answered)."""
     for answered, held in enumerate(waiting):
         try:
             answers = await rasa.send(sender=held.public_id, message=held.message, metadata=held.metadata)
         except RasaUnavailable:
             answers = []
         if not answers:  # still down, or its action server is
-            return answered, True
+            return answered, waiting[answered:]
         await run_in_threadpool(_answered, held, answers)
-    return len(waiting), False
-
-
-def _still_held(conversation_id: int) -> list[Held]:
-    return _held().get(conversation_id, [])
+    return len(waiting), []
 
 
 async def answer_held(rasa: RasaClient, handoff_after_seconds: float) -> int:
     """One pass over the held messages; returns how many Rasa answered."""
     answered, rasa_down = 0, False
     for conversation_id, waiting in (await run_in_threadpool(_held)).items():
+        remaining = waiting
         if not rasa_down:
-            done, rasa_down = await _send_in_order(rasa, waiting)
+            done, remaining = await _send_in_order(rasa, waiting)
             answered += done
-            if not rasa_down:
-                continue
-        remaining = await run_in_threadpool(_still_held, conversation_id)
+            rasa_down = bool(remaining)
         asked_for_a_person = any(h.message.startswith(HUMAN_HANDOFF) for h in remaining)
         if remaining and (asked_for_a_person
                           or (utcnow() - remaining[0].created_at).total_seconds() >= handoff_after_seconds):
