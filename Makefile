@@ -14,7 +14,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_WARN_20 := 1
 
-.PHONY: help run test train install locales db validate lock i18n-extract i18n-update clean chromium
+.PHONY: help run test train install locales db validate lock i18n-extract i18n-update clean chromium load redis
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -22,8 +22,11 @@ help: ## List the targets
 run: install locales db $(MODEL) ## Start Rasa, the action server and the gateway (Ctrl-C stops all three)
 	$(PY) -m bot run
 
-test: install locales db $(MODEL) chromium ## Run every test (pytest), including rasa data validate, the NLU evaluation and the console in Chromium
+test: install locales db $(MODEL) chromium redis ## Run every test (pytest), including rasa data validate, the NLU evaluation, the console in Chromium and two Rasa instances with Redis
 	$(PY) -m pytest
+
+load: install locales db $(MODEL) ## Load test: 200 people on Telegram and WhatsApp (fakes) for 5 minutes; writes reports/load.md
+	$(PY) -m tests.load --people 200 --seconds 300
 
 train: install ## Retrain the Rasa model now
 	$(RASA) train --config config.yml --domain domain.yml --data nlu_data --out models --fixed-model-name drom
@@ -45,7 +48,10 @@ locales/%.mo: locales/%.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --use-fuzzy --statistics -i $< -o $@
 
 chromium: ## Install Debian's Chromium for the console's browser tests (if missing)
-	@scripts/install-chromium.sh
+	@scripts/install-debian-package.sh $${DROM_CHROMIUM:-/usr/bin/chromium} chromium "the console's browser tests"
+
+redis: ## Install Debian's Redis for the tests of several Rasa instances (if missing; the tests start their own server)
+	@scripts/install-debian-package.sh $${DROM_REDIS_SERVER:-/usr/bin/redis-server} redis-server "the tests of several Rasa instances"
 
 db: install ## Migrate the database and seed the FAQ content (idempotent)
 	$(PY) -m bot db upgrade

@@ -119,9 +119,9 @@ def run(job_id: int, settings: Settings) -> None:
             _update(job_id, status="kept", step="done", detail=detail)
             return
         _update(job_id, step="loading the new model into Rasa")
-        response = httpx.put(f"{settings.rasa_url}/model", json={"model_file": str(candidate.resolve())},
-                             timeout=300)
-        response.raise_for_status()
+        for rasa_url in settings.rasa_urls:  # every instance reads the file, so it must be on a shared disk
+            response = httpx.put(f"{rasa_url}/model", json={"model_file": str(candidate.resolve())}, timeout=300)
+            response.raise_for_status()
         shutil.move(candidate, settings.model_path)  # the next start loads it too
         _update(job_id, status="swapped", step="done", detail=detail)
     except subprocess.CalledProcessError as error:

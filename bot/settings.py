@@ -107,7 +107,7 @@ class Settings:
     database_url: str
     host: str
     port: int
-    rasa_url: str
+    rasa_url: str  # one Rasa instance, or several separated by commas (see `rasa_urls`)
     rasa_timeout_seconds: float
     action_server_port: int
     rasa_port: int
@@ -124,6 +124,13 @@ class Settings:
     console_secure_cookies: bool = False  # set when the console is served over TLS (production)
     retention_days: int = 90  # transcripts of conversations quiet this long are deleted (bot.retention)
     rasa_down_handoff_seconds: float = 300.0  # a message Rasa could not answer goes to a champion after this
+    redis_url: str | None = None  # Rasa's lock store: needed when several Rasa instances share conversations
+    rasa_instances: int = 1  # how many Rasa servers `python -m bot run` starts (on RASA_PORT, RASA_PORT+1, ...)
+
+    @property
+    def rasa_urls(self) -> tuple[str, ...]:
+        """Every Rasa instance the gateway sends messages to."""
+        return tuple(url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip())
 
 
 def load_settings() -> Settings:
@@ -134,7 +141,7 @@ def load_settings() -> Settings:
         database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'drom.db'}",
         host=os.environ.get("DROM_HOST") or "127.0.0.1",
         port=_int("DROM_PORT", 8000),
-        rasa_url=(os.environ.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        rasa_url=_rasa_url(rasa_port),
         rasa_timeout_seconds=_float("RASA_TIMEOUT_SECONDS", 10.0),
         action_server_port=_int("ACTION_SERVER_PORT", 5055),
         rasa_port=rasa_port,
@@ -151,6 +158,8 @@ def load_settings() -> Settings:
         console_secure_cookies=(os.environ.get("CONSOLE_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         retention_days=_retention_days(),
         rasa_down_handoff_seconds=_float("RASA_DOWN_HANDOFF_SECONDS", 300.0),
+        redis_url=os.environ.get("REDIS_URL") or None,
+        rasa_instances=_rasa_instances(),
     )
 
 
@@ -159,3 +168,25 @@ def _retention_days() -> int:
     if days < 1:
         raise SettingsError(f"RETENTION_DAYS is {days}; set it to 1 or more days (default 90).")
     return days
+
+
+def _rasa_url(rasa_port: int) -> str:
+    url = (os.environ.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/")
+    if "," in url and not os.environ.get("REDIS_URL"):
+        raise SettingsError(
+            f"RASA_URL lists several Rasa instances ({url}) but REDIS_URL is not set; set REDIS_URL "
+            "(e.g. redis://127.0.0.1:6379/0) so that the instances take each conversation's messages in order."
+        )
+    return url
+
+
+def _rasa_instances() -> int:
+    instances = _int("RASA_INSTANCES", 1)
+    if instances < 1:
+        raise SettingsError(f"RASA_INSTANCES is {instances}; set it to 1 or more (default 1).")
+    if instances > 1 and not os.environ.get("REDIS_URL"):
+        raise SettingsError(
+            f"RASA_INSTANCES is {instances} but REDIS_URL is not set; several Rasa instances need Redis "
+            "for Rasa's lock store (e.g. REDIS_URL=redis://127.0.0.1:6379/0), or set RASA_INSTANCES=1."
+        )
+    return instances

@@ -58,6 +58,16 @@ class Stack:
     def gateway_url(self) -> str:
         return f"http://{self.settings.host}:{self.settings.port}"
 
+    @property
+    def rasa_urls(self) -> list[str]:
+        """The Rasa instances this stack starts: RASA_INSTANCES of them, on RASA_PORT and the ports after it."""
+        return [f"http://127.0.0.1:{self.settings.rasa_port + n}" for n in range(self.settings.rasa_instances)]
+
+    @staticmethod
+    def rasa_name(index: int) -> str:
+        """The process name of the index-th Rasa instance: rasa, rasa2, rasa3, ..."""
+        return "rasa" if index == 0 else f"rasa{index + 1}"
+
     def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._launches[name] = (args, env)
@@ -67,7 +77,8 @@ class Stack:
         )
 
     def start(self, timeout_seconds: float = 180.0) -> None:
-        """Start all three and wait until each answers; raises StackError if one does not."""
+        """Start the action server, the Rasa instances and the gateway, and wait until each answers;
+        raises StackError if one does not."""
         if not self.settings.model_path.exists():
             raise StackError(f"No trained model at {self.settings.model_path}. Run `make train`.")
         s = self.settings
@@ -77,9 +88,10 @@ class Stack:
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "DATABASE_URL": s.database_url,
-            "RASA_URL": s.rasa_url,
+            "RASA_URL": ",".join(self.rasa_urls),
             "DROM_HOST": s.host,
             "DROM_PORT": str(s.port),
+            **({"REDIS_URL": s.redis_url} if s.redis_url else {}),
         }
         python = sys.executable
         self._spawn(
@@ -87,21 +99,20 @@ class Stack:
             [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_server_port)],
             env,
         )
-        self._spawn(
-            "rasa",
-            [
-                python, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(s.model_path),
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                "--interface", "127.0.0.1", "--port", str(s.rasa_port), "--quiet",
-            ],
-            env,
-        )
+        checks = {"actions": f"http://127.0.0.1:{s.action_server_port}/health"}
+        for index, url in enumerate(self.rasa_urls):
+            self._spawn(
+                self.rasa_name(index),
+                [
+                    python, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(s.model_path),
+                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                    "--interface", "127.0.0.1", "--port", url.rsplit(":", 1)[1], "--quiet",
+                ],
+                env,
+            )
+            checks[self.rasa_name(index)] = f"{url}/status"
         self._spawn("gateway", [python, "-m", "bot", "serve"], env)
-        checks = {
-            "actions": f"http://127.0.0.1:{s.action_server_port}/health",
-            "rasa": f"{s.rasa_url}/status",
-            "gateway": f"{self.gateway_url}/healthcheck",
-        }
+        checks["gateway"] = f"{self.gateway_url}/healthcheck"
         self._checks = checks
         deadline = time.monotonic() + timeout_seconds
         for name, url in checks.items():

@@ -23,7 +23,7 @@ ARGS = [
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         raise RuntimeError(f"No Chromium at {CHROMIUM}. `make test` installs Debian's chromium; "
-                           "or run scripts/install-chromium.sh, or set DROM_CHROMIUM.")
+                           "or run `make chromium`, or set DROM_CHROMIUM.")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:

@@ -46,6 +46,23 @@ def postgres():  # type: ignore[no-untyped-def]
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis server for the run (tests/redis_server.py), or DROM_TEST_REDIS_URL."""
+    from tests.redis_server import RedisServer
+
+    existing = os.environ.get("DROM_TEST_REDIS_URL")
+    if existing:
+        yield existing
+        return
+    server = RedisServer(free_port())
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database(request, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
     """The URL of a new, empty database: SQLite and PostgreSQL in turn."""

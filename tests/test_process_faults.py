@@ -3,44 +3,27 @@ Rasa are killed (SIGKILL, as in a crash) in a stack of their own and started aga
 
 from __future__ import annotations
 
-import dataclasses
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from bot import replies
-from bot.commands.db import upgrade
 from bot.settings import Settings
-from bot.stack import Stack, free_port
+from bot.stack import Stack
+from tests.own_stack import own_stack, say
 from tests.test_conversations import answer_text
 
 pytestmark = pytest.mark.stack
 
 
 @pytest.fixture(scope="module")
-def own_stack(stack_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def faults_stack(stack_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     folder = tmp_path_factory.mktemp("faults")
-    url = f"sqlite:///{folder / 'faults.db'}"
-    upgrade(url)
-    rasa_port = free_port()
-    settings = dataclasses.replace(stack_settings, database_url=url, port=free_port(), rasa_port=rasa_port,
-                                   rasa_url=f"http://127.0.0.1:{rasa_port}", action_server_port=free_port())
-    running = Stack(settings=settings, log_dir=Path(folder) / "logs")
-    running.start()
-    try:
+    with own_stack(stack_settings, folder, f"sqlite:///{folder / 'faults.db'}") as running:
         yield running
-    finally:
-        running.stop()
-
-
-def say(stack: Stack, user: str, text: str) -> list[str]:
-    response = httpx.post(f"{stack.gateway_url}/api/messages", json={"user": user, "text": text}, timeout=60)
-    assert response.status_code == 200, response.text
-    return [m["text"] for m in response.json()["messages"]]
 
 
 def collect(stack: Stack, user: str, until: str, seconds: float = 60) -> list[str]:
@@ -54,15 +37,15 @@ def collect(stack: Stack, user: str, until: str, seconds: float = 60) -> list[st
 
 
 @pytest.mark.parametrize("process", ["actions", "rasa"])
-def test_a_killed_process_loses_no_message_and_duplicates_none(own_stack: Stack, process: str) -> None:
+def test_a_killed_process_loses_no_message_and_duplicates_none(faults_stack: Stack, process: str) -> None:
     user = f"fault-{process}-{uuid.uuid4().hex[:6]}"
-    assert any(answer_text("gp.cost", "en") in text for text in say(own_stack, user, "is the GP free?"))
-    own_stack.kill(process)
-    assert say(own_stack, user, "do i need a passport to register with a GP?") == [replies.held_for_later("en").text]
-    assert say(own_stack, user, "how do I get a school place for my son") == []  # kept behind the first
-    own_stack.restart(process)
+    assert any(answer_text("gp.cost", "en") in text for text in say(faults_stack, user, "is the GP free?"))
+    faults_stack.kill(process)
+    assert say(faults_stack, user, "do i need a passport to register with a GP?") == [replies.held_for_later("en").text]
+    assert say(faults_stack, user, "how do I get a school place for my son") == []  # kept behind the first
+    faults_stack.restart(process)
     expected = [answer_text("gp.documents", "en"), answer_text("school.apply", "en")]
-    later = collect(own_stack, user, until=expected[1])
+    later = collect(faults_stack, user, until=expected[1])
     found = [next((i for i, text in enumerate(later) if answer in text), None) for answer in expected]
     assert None not in found and found[0] < found[1], later  # both answered, in order
     assert all(sum(answer in text for text in later) == 1 for answer in expected), later  # once each

@@ -1,4 +1,5 @@
-"""Rasa's tracker store keeps each conversation's last turns and its slots (bot/rasa_tracker_store.py)."""
+"""Rasa's tracker store keeps each conversation's last turns and its slots, in Drom's database
+(bot/rasa_tracker_store.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_tracker_store import WindowedInMemoryTrackerStore, windowed_events
+from bot.rasa_tracker_store import WindowedSqlTrackerStore, windowed_events
 
 
 def domain() -> Domain:
@@ -38,10 +39,19 @@ def test_a_long_conversation_keeps_its_last_messages_and_every_slot() -> None:
     assert restored.latest_message.text == "question 19"
 
 
-def test_the_store_saves_the_window() -> None:
-    store = WindowedInMemoryTrackerStore(domain(), keep_user_messages=4)
-    asyncio.run(store.save(conversation(9)))
-    saved = asyncio.run(store.retrieve("someone"))
+def test_the_store_saves_the_window_where_another_rasa_instance_finds_it() -> None:
+    asyncio.run(WindowedSqlTrackerStore(domain(), keep_user_messages=4).save(conversation(9)))
+    other_instance = WindowedSqlTrackerStore(domain(), keep_user_messages=4)
+    saved = asyncio.run(other_instance.retrieve("someone"))
     assert saved is not None
-    assert len([e for e in saved.events if isinstance(e, UserUttered)]) == 4
+    assert [e.text for e in saved.events if isinstance(e, UserUttered)] == [f"question {n}" for n in range(5, 9)]
     assert saved.get_slot("language") == "rom"
+    assert "someone" in asyncio.run(other_instance.keys())
+
+
+def test_replacing_the_events_with_none_deletes_the_tracker() -> None:
+    store = WindowedSqlTrackerStore(domain())
+    asyncio.run(store.save(conversation(2)))
+    asyncio.run(store.save(DialogueStateTracker.from_events("someone", [], slots=domain().slots)))
+    assert asyncio.run(store.retrieve("someone")) is None
+    assert "someone" not in asyncio.run(store.keys())

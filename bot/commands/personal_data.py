@@ -64,7 +64,7 @@ def main(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.command == "retention":
         async def run() -> None:
-            rasa = None if args.dry_run else RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+            rasa = None if args.dry_run else RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds)
             try:
                 removed = await apply_retention(rasa, settings.retention_days, dry_run=args.dry_run)
             finally:

@@ -382,3 +382,15 @@ class UnansweredQuestion(Base):
     language = Column(String(8), nullable=False)
     text = Column(String(500), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class RasaTracker(Base):
+    """Rasa's tracker of one conversation (its last few turns and slots, as Rasa serialises it),
+    written and read only by Rasa through bot.rasa_tracker_store. Keyed by the conversation's
+    public id, the only id Rasa ever sees; shared by every Rasa instance."""
+
+    __tablename__ = "rasa_trackers"
+
+    sender_id = Column(String(255), primary_key=True)
+    dialogue = Column(Text, nullable=False)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)

@@ -1,8 +1,16 @@
-"""Talking to the Rasa server through its REST channel."""
+"""Talking to Rasa through its REST channel: one instance, or several sharing the conversations.
+
+With several instances (RASA_URL lists them) each request goes to the next one in turn; one that
+refuses the connection is skipped, as nothing reached it. The instances share the trackers
+(bot/rasa_tracker_store.py) and, through Redis, the lock that keeps a conversation's messages in
+order (bot/rasa_lock_store.py), so any of them can take any message.
+"""
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -19,17 +27,36 @@ class RasaUnavailable(RuntimeError):
 class RasaClient:
     """Posts one user message to Rasa and returns the bot's messages."""
 
-    def __init__(self, base_url: str, timeout_seconds: float) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds)
+    def __init__(self, base_urls: Sequence[str], timeout_seconds: float) -> None:
+        if not base_urls:
+            raise ValueError("Give at least one Rasa URL (RASA_URL).")
+        self._base_urls = list(base_urls)
+        self._turn = itertools.cycle(range(len(self._base_urls)))
+        self._client = httpx.AsyncClient(timeout=timeout_seconds)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send to the next instance; one that refuses the connection (nothing reached it) is skipped."""
+        first = next(self._turn)
+        order = self._base_urls[first:] + self._base_urls[:first]
+        for base_url in order[:-1]:
+            try:
+                return await self._checked(method, base_url + path, **kwargs)
+            except httpx.ConnectError:
+                logger.warning("A Rasa instance refused the connection; trying the next one")
+        return await self._checked(method, order[-1] + path, **kwargs)
+
+    async def _checked(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        response = await self._client.request(method, url, **kwargs)
+        response.raise_for_status()
+        return response
 
     async def send(self, *, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """The bot's answers as `{"text", "buttons"}` messages (empty ones left out)."""
         try:
-            response = await self._client.post(
-                "/webhooks/rest/webhook",
+            response = await self._request(
+                "POST", "/webhooks/rest/webhook",
                 json={"sender": sender, "message": message, "metadata": metadata},
             )
-            response.raise_for_status()
         except httpx.HTTPError as error:
             logger.warning("Rasa did not answer: %s", type(error).__name__)
             raise RasaUnavailable(str(type(error).__name__)) from error
@@ -39,8 +66,7 @@ class RasaClient:
     async def detect_language(self, text: str) -> Detection:
         """The language identifier's guess for `text` (Rasa's /model/parse), without a conversation turn."""
         try:
-            response = await self._client.post("/model/parse", json={"text": text})
-            response.raise_for_status()
+            response = await self._request("POST", "/model/parse", json={"text": text})
         except httpx.HTTPError as error:
             logger.warning("Rasa did not parse: %s", type(error).__name__)
             return Detection(None, 0.0)
@@ -49,8 +75,7 @@ class RasaClient:
     async def erase(self, *, sender: str) -> None:
         """Replace the Rasa tracker's events with none, so nothing the person said stays in Rasa."""
         try:
-            response = await self._client.put(f"/conversations/{sender}/tracker/events", json=[])
-            response.raise_for_status()
+            await self._request("PUT", f"/conversations/{sender}/tracker/events", json=[])
         except httpx.HTTPError as error:
             logger.warning("Rasa did not erase a tracker: %s", type(error).__name__)
             raise RasaUnavailable(str(type(error).__name__)) from error

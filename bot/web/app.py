@@ -199,7 +199,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        rasa = RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds)
         app.state.gateway = Gateway(rasa, settings.language_confidence)
         app.state.telegram = None
         app.state.whatsapp = None
