@@ -42,6 +42,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _channel_environment(settings: Settings) -> dict[str, str]:
+    """The channels' settings as the gateway reads them, for a stack whose settings were built in code."""
+    telegram, whatsapp = settings.telegram, settings.whatsapp
+    values = {
+        "TELEGRAM_BOT_TOKEN": telegram.bot_token, "TELEGRAM_API_BASE_URL": telegram.api_base_url,
+        "TELEGRAM_CHAMPIONS_CHAT_ID": telegram.champions_chat_id, "TELEGRAM_WEBHOOK_URL": telegram.webhook_url,
+        "TELEGRAM_WEBHOOK_SECRET": telegram.webhook_secret,
+    } if telegram.enabled else {}
+    if whatsapp.enabled:
+        values.update({
+            "WHATSAPP_TOKEN": whatsapp.token, "WHATSAPP_PHONE_NUMBER_ID": whatsapp.phone_number_id,
+            "WHATSAPP_APP_SECRET": whatsapp.app_secret, "WHATSAPP_VERIFY_TOKEN": whatsapp.verify_token,
+            "WHATSAPP_API_BASE_URL": whatsapp.api_base_url, "WHATSAPP_REOPEN_TEMPLATE": whatsapp.reopen_template,
+        })
+    return {name: str(value) for name, value in values.items() if value is not None}
+
+
 class StackError(RuntimeError):
     """A process did not start; the message says which and where its output went."""
 
@@ -92,6 +109,7 @@ class Stack:
             "DROM_HOST": s.host,
             "DROM_PORT": str(s.port),
             **({"REDIS_URL": s.redis_url} if s.redis_url else {}),
+            **_channel_environment(s),
         }
         python = sys.executable
         self._spawn(

@@ -2,11 +2,19 @@
 
 The body (which holds what the person wrote) is kept only until the update is handled; after
 that only the channel and update key remain, for deduplication.
+
+An update's answers are queued in the outbox in the same transaction that marks it handled
+(`queue_messages(..., handled_update=...)`): if the gateway dies before that commit, the update is
+handled again after the restart and nothing was queued; after it, the update is not handled again.
+So a crash neither loses the answer nor sends it twice.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +22,24 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import ProcessedUpdate, utcnow
 from bot.db.session import session_scope
+
+
+_handling: ContextVar[int | None] = ContextVar("handling_update", default=None)
+
+
+@contextmanager
+def handling_update(row_id: int) -> Iterator[None]:
+    """Mark the stored update that the code in this block (and the tasks it awaits) is handling."""
+    token = _handling.set(row_id)
+    try:
+        yield
+    finally:
+        _handling.reset(token)
+
+
+def update_being_handled() -> int | None:
+    """The stored update being handled here, if any (read it in async code, before a thread hop)."""
+    return _handling.get()
 
 
 def store_update(*, channel: str, update_key: str, body: dict) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db.inbound_repository import mark_handled
 from bot.db.models import Conversation, OutboxMessage, utcnow
 
 MAX_ATTEMPTS = 12
@@ -27,7 +28,12 @@ class Pending:
     attempts: int
 
 
-def queue_messages(*, session: Session, channel: str, external_id: str, messages: list[dict]) -> None:
+def queue_messages(*, session: Session, channel: str, external_id: str, messages: list[dict],
+                   handled_update: int | None = None) -> None:
+    """Queue messages for one person; `handled_update` (a stored inbound update's row) is marked
+    handled in the same transaction (bot/db/inbound_repository.py says why)."""
+    if handled_update is not None:
+        mark_handled(session=session, row_id=handled_update)
     conversation = session.scalars(
         select(Conversation).where(Conversation.channel == channel, Conversation.external_id == external_id)
     ).one()

@@ -27,7 +27,7 @@ from telegram.ext import (
 from bot.channels.telegram import champions, person
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.sender import Sender
-from bot.db.inbound_repository import pending_updates, store_update, update_handled
+from bot.db.inbound_repository import handling_update, pending_updates, store_update, update_handled
 from bot.gateway.core import Gateway
 from bot.settings import Settings
 
@@ -142,6 +142,7 @@ class TelegramChannel:
             pending = await run_in_threadpool(pending_updates, CHANNEL)
             for row_id, data in pending:
                 try:
-                    await self.application.process_update(Update.de_json(data, self.application.bot))
+                    with handling_update(row_id):
+                        await self.application.process_update(Update.de_json(data, self.application.bot))
                 finally:
                     await run_in_threadpool(update_handled, row_id)

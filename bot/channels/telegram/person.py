@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot.channels.telegram.relay import media_placeholder
+from bot.db.inbound_repository import update_being_handled
 from bot.db.outbox_repository import queue_messages
 from bot.db.session import session_scope
 from bot.gateway.core import Gateway, Inbound
@@ -37,16 +38,22 @@ def _inbound(update: Update, *, text: str | None = None, payload: str | None = N
     )
 
 
-def _queue(external_id: str, messages: list[dict]) -> None:
+def _queue_in_session(external_id: str, messages: list[dict], handled_update: int | None) -> None:
     with session_scope() as session:
-        queue_messages(session=session, channel=CHANNEL, external_id=external_id, messages=messages)
+        queue_messages(session=session, channel=CHANNEL, external_id=external_id, messages=messages,
+                       handled_update=handled_update)
+
+
+async def _queue(external_id: str, messages: list[dict]) -> None:
+    """Queue the answers; the update being handled is marked handled in the same transaction."""
+    await run_in_threadpool(_queue_in_session, external_id, messages, update_being_handled())
 
 
 async def _answer(context: ContextTypes.DEFAULT_TYPE, inbound: Inbound) -> None:
     gateway: Gateway = context.bot_data["gateway"]
     messages = await gateway.handle(inbound)
     if messages:
-        await run_in_threadpool(_queue, inbound.external_id, messages)
+        await _queue(inbound.external_id, messages)
         wake: asyncio.Event = context.bot_data["wake"]
         wake.set()
 
@@ -76,7 +83,7 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = await gateway.language_of(inbound)
     confirm = replies.forget_confirm(language).as_dict()
     confirm["buttons"][0]["payload"] = FORGET_CONFIRM
-    await run_in_threadpool(_queue, inbound.external_id, [confirm])
+    await _queue(inbound.external_id, [confirm])
     context.bot_data["wake"].set()
 
 
@@ -105,5 +112,5 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.application.bot_data["relay"].copy_media(update)
         return
     language = await gateway.language_of(inbound)
-    await run_in_threadpool(_queue, inbound.external_id, [replies.unsupported_input(language).as_dict()])
+    await _queue(inbound.external_id, [replies.unsupported_input(language).as_dict()])
     context.bot_data["wake"].set()

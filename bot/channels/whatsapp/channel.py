@@ -128,13 +128,13 @@ class WhatsAppChannel:
         async with self._handling:
             for row_id, message in await run_in_threadpool(pending_updates, CHANNEL):
                 try:
-                    await self._handle(message)
+                    await self._handle(message, row_id)
                 except Exception:  # one bad message must not block the others; it is logged
                     logger.exception("A WhatsApp message could not be handled")
                 finally:
                     await run_in_threadpool(update_handled, row_id)
 
-    async def _handle(self, message: dict) -> None:
+    async def _handle(self, message: dict, row_id: int) -> None:
         inbound = inbound_of(message)
         is_media = message.get("type") in MEDIA_TYPES
         if is_media and not await self._gateway.in_handoff(inbound):
@@ -145,7 +145,7 @@ class WhatsAppChannel:
                 inbound = replace(inbound, attachment=await self._download(message))
             answers = await self._gateway.handle(inbound)
         if answers:
-            await run_in_threadpool(_queue, inbound.external_id, answers)
+            await run_in_threadpool(_queue, inbound.external_id, answers, row_id)
             self._wake.set()
 
     async def _download(self, message: dict) -> Attachment | None:
@@ -231,9 +231,10 @@ class WhatsAppChannel:
             await run_in_threadpool(_tell_champion, pending.external_id, bool(self.settings.reopen_template))
 
 
-def _queue(external_id: str, answers: list[dict]) -> None:
+def _queue(external_id: str, answers: list[dict], handled_update: int) -> None:
     with session_scope() as session:
-        queue_messages(session=session, channel=CHANNEL, external_id=external_id, messages=answers)
+        queue_messages(session=session, channel=CHANNEL, external_id=external_id, messages=answers,
+                       handled_update=handled_update)
 
 
 
