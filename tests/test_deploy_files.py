@@ -179,10 +179,12 @@ def test_each_command_runs_a_module_that_exists(name: str) -> None:
 
 def test_commands_match_the_systemd_units() -> None:
     units = {"actions": "drom-actions.service", "gateway": "drom-gateway.service",
-             "rasa1": "drom-rasa.service"}
+             "rasa1": "drom-rasa@.service"}
     for name, unit in units.items():
         compose_args = command(SERVICES[name])[1:]
         unit_args = systemd_exec_start(unit)[1:]
+        if "%i" in unit_args:  # the template's instance is the port
+            unit_args[unit_args.index("%i")] = option(compose_args, "--port")
         if "--interface" in unit_args:  # loopback on one server, every address inside a container
             assert option(unit_args, "--interface") == "127.0.0.1"
             assert option(compose_args, "--interface") == "0.0.0.0"
