@@ -3,10 +3,11 @@
 The body (which holds what the person wrote) is kept only until the update is handled; after
 that only the channel and update key remain, for deduplication.
 
-An update's answers are queued in the outbox in the same transaction that marks it handled
-(`queue_messages(..., handled_update=...)`): if the gateway dies before that commit, the update is
-handled again after the restart and nothing was queued; after it, the update is not handled again.
-So a crash neither loses the answer nor sends it twice.
+An update's lasting effect is written in the transaction that marks it handled: its answers queued
+in the outbox (`queue_messages(..., handled_update=...)`), or the message held until Rasa is back,
+or its line added to an open handoff (bot/gateway/core.py). If the gateway dies before that commit,
+the update is handled again after the restart and nothing of it was kept; after it, the update is
+not handled again. So a crash neither loses a message nor answers it twice.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from bot.db.conversation_repository import (
     open_handoff_for,
 )
 from bot.db.held_message_repository import has_held, hold
+from bot.db.inbound_repository import mark_handled, update_being_handled
 from bot.db.models import HandoffAttachment
 from bot.db.session import session_scope
 from bot.gateway.held_messages import PROCESS_ID
@@ -76,7 +77,7 @@ class Route:
     waiting_for_rasa: bool = False  # earlier messages are held until Rasa is back: this one waits too
 
 
-def _route(inbound: Inbound, message: str) -> Route:
+def _route(inbound: Inbound, message: str, handled_update: int | None) -> Route:
     with session_scope() as session:
         conversation = get_or_create_conversation(
             session=session, channel=inbound.channel, external_id=inbound.external_id
@@ -89,6 +90,8 @@ def _route(inbound: Inbound, message: str) -> Route:
                          waiting_for_rasa=has_held(session=session, conversation_id=conversation.id))
         last_role = handoff.messages[-1].role if handoff.messages else None
         line = add_handoff_message(session=session, handoff=handoff, role="person", text=message)
+        if handled_update is not None:  # the line is the update's effect: a crash now must not add it twice
+            mark_handled(session=session, row_id=handled_update)
         if inbound.attachment is not None:
             a = inbound.attachment
             line.attachments.append(HandoffAttachment(mime_type=a.mime_type, filename=a.filename, data=a.data))
@@ -185,19 +188,19 @@ class Gateway:
             )
             logger.warning("A message signalled danger; an urgent handoff is open")
             return [replies.safeguarding(language).as_dict()]
-        route = await run_in_threadpool(_route, inbound, message)
+        route = await run_in_threadpool(_route, inbound, message, update_being_handled())
         if route.in_handoff:
             return [replies.handoff_waiting(route.language).as_dict()] if route.first_in_handoff else []
         metadata = {"channel": inbound.channel, "language_hint": inbound.language_hint}
         if route.waiting_for_rasa:
-            await run_in_threadpool(_hold, route.conversation_id, message, metadata)
+            await run_in_threadpool(_hold, route.conversation_id, message, metadata, update_being_handled())
             return []
         try:
             answers = await self._rasa.send(sender=route.public_id, message=message, metadata=metadata)
         except RasaUnavailable:
             answers = []
         if not answers:  # Rasa is down, or answered nothing because its action server is
-            await run_in_threadpool(_hold, route.conversation_id, message, metadata)
+            await run_in_threadpool(_hold, route.conversation_id, message, metadata, update_being_handled())
             return [replies.held_for_later(route.language).as_dict()]
         return answers
 
@@ -223,10 +226,13 @@ class Gateway:
         return replies.forgotten(language).as_dict()
 
 
-def _hold(conversation_id: int, message: str, metadata: dict) -> None:
-    """Keep a message Rasa could not take; bot.gateway.held_messages answers it later."""
+def _hold(conversation_id: int, message: str, metadata: dict, handled_update: int | None) -> None:
+    """Keep a message Rasa could not take; bot.gateway.held_messages answers it later. The update it
+    came in is marked handled in the same transaction, so a crash cannot hold it twice."""
     with session_scope() as session:
         hold(session=session, conversation_id=conversation_id, message=message, metadata=metadata, owner=PROCESS_ID)
+        if handled_update is not None:
+            mark_handled(session=session, row_id=handled_update)
 
 
 def _public_id_of(inbound: Inbound) -> str:

@@ -25,7 +25,13 @@ from starlette.concurrency import run_in_threadpool
 from bot import replies
 from bot.channels.whatsapp.rendering import messages as render, template
 from bot.db.conversation_repository import add_handoff_message, open_handoff_for
-from bot.db.inbound_repository import pending_updates, store_update, update_handled
+from bot.db.inbound_repository import (
+    handling_update,
+    pending_updates,
+    store_update,
+    update_being_handled,
+    update_handled,
+)
 from bot.db.models import Conversation, utcnow
 from bot.db.outbox_repository import Pending, due_messages, mark_delivered, queue_messages, schedule_retry
 from bot.db.session import session_scope
@@ -128,13 +134,14 @@ class WhatsAppChannel:
         async with self._handling:
             for row_id, message in await run_in_threadpool(pending_updates, CHANNEL):
                 try:
-                    await self._handle(message, row_id)
+                    with handling_update(row_id):
+                        await self._handle(message)
                 except Exception:  # one bad message must not block the others; it is logged
                     logger.exception("A WhatsApp message could not be handled")
                 finally:
                     await run_in_threadpool(update_handled, row_id)
 
-    async def _handle(self, message: dict, row_id: int) -> None:
+    async def _handle(self, message: dict) -> None:
         inbound = inbound_of(message)
         is_media = message.get("type") in MEDIA_TYPES
         if is_media and not await self._gateway.in_handoff(inbound):
@@ -145,7 +152,7 @@ class WhatsAppChannel:
                 inbound = replace(inbound, attachment=await self._download(message))
             answers = await self._gateway.handle(inbound)
         if answers:
-            await run_in_threadpool(_queue, inbound.external_id, answers, row_id)
+            await run_in_threadpool(_queue, inbound.external_id, answers, update_being_handled())
             self._wake.set()
 
     async def _download(self, message: dict) -> Attachment | None:
@@ -231,7 +238,7 @@ class WhatsAppChannel:
             await run_in_threadpool(_tell_champion, pending.external_id, bool(self.settings.reopen_template))
 
 
-def _queue(external_id: str, answers: list[dict], handled_update: int) -> None:
+def _queue(external_id: str, answers: list[dict], handled_update: int | None) -> None:
     with session_scope() as session:
         queue_messages(session=session, channel=CHANNEL, external_id=external_id, messages=answers,
                        handled_update=handled_update)
