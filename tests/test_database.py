@@ -107,3 +107,23 @@ def test_the_migrated_schema_is_the_models_schema(empty_database: str) -> None:
     with get_engine(empty_database).connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_queueing_an_updates_answers_marks_it_handled_in_the_same_transaction(empty_database: str) -> None:
+    """After a crash, an update whose answers were queued is not handled (and answered) again."""
+    from bot.db.inbound_repository import unhandled_updates
+    from bot.db.models import ProcessedUpdate
+    from bot.db.outbox_repository import queue_messages
+
+    url = empty_database
+    upgrade(url)
+    with session_scope(url) as session:
+        get_or_create_conversation(session=session, channel="whatsapp", external_id="4477")
+        session.add(ProcessedUpdate(channel="whatsapp", update_key="wamid.1", body='{"id": "wamid.1"}'))
+    with session_scope(url) as session:
+        (row_id, _body), = unhandled_updates(session=session, channel="whatsapp")
+        queue_messages(session=session, channel="whatsapp", external_id="4477",
+                       messages=[{"text": "answer", "buttons": []}], handled_update=row_id)
+    with session_scope(url) as session:
+        assert unhandled_updates(session=session, channel="whatsapp") == []
+        assert session.get(ProcessedUpdate, row_id).body is None  # what the person wrote is gone from here
