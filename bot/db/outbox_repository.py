@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db.conversation_repository import find_conversation
 from bot.db.inbound_repository import mark_handled
 from bot.db.models import Conversation, OutboxMessage, utcnow
 
@@ -34,9 +35,9 @@ def queue_messages(*, session: Session, channel: str, external_id: str, messages
     handled in the same transaction (bot/db/inbound_repository.py says why)."""
     if handled_update is not None:
         mark_handled(session=session, row_id=handled_update)
-    conversation = session.scalars(
-        select(Conversation).where(Conversation.channel == channel, Conversation.external_id == external_id)
-    ).one()
+    conversation = find_conversation(session=session, channel=channel, external_id=external_id)
+    if conversation is None:
+        raise LookupError(f"No {channel} conversation to queue messages for; it is created by the inbound message.")
     for message in messages:
         session.add(OutboxMessage(conversation_id=conversation.id, body=json.dumps(message, ensure_ascii=False)))
 

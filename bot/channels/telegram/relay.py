@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from telegram import Bot, InputFile, Message, Update
 from telegram.error import TelegramError
 
 from bot.db.champion_repository import speakers_of
-from bot.db.conversation_repository import open_handoff_for
-from bot.db.models import Conversation, Handoff, HandoffMessage, utcnow
+from bot.db.conversation_repository import find_conversation, open_handoff_for
+from bot.db.models import Handoff, HandoffMessage, utcnow
 from bot.db.relay_repository import handoffs_to_remind, handoffs_without_card, lines_to_relay
 from bot.db.session import session_scope
 from bot.i18n import gettext_for
@@ -174,9 +173,7 @@ class Relay:
 
     def _card_of_chat(self, external_id: str) -> tuple[int, int | None] | None:
         with session_scope() as session:
-            conversation = session.scalars(
-                select(Conversation).where(Conversation.channel == "telegram", Conversation.external_id == external_id)
-            ).first()
+            conversation = find_conversation(session=session, channel="telegram", external_id=external_id)
             handoff = conversation and open_handoff_for(session=session, conversation_id=conversation.id)
             if not handoff or handoff.card_message_id is None:
                 return None

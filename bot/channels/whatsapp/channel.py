@@ -19,12 +19,12 @@ import mimetypes
 from dataclasses import replace
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bot import replies
 from bot.channels.whatsapp.rendering import messages as render, template
-from bot.db.conversation_repository import add_handoff_message, open_handoff_for
+from bot.db.conversation_repository import add_handoff_message, find_conversation, open_handoff_for
 from bot.db.inbound_repository import (
     handling_update,
     pending_updates,
@@ -261,10 +261,11 @@ def _delivered(pending: Pending) -> None:
         mark_delivered(session=session, message_id=pending.id)
 
 
-def _conversation(session, external_id: str) -> Conversation:  # type: ignore[no-untyped-def]
-    return session.scalars(
-        select(Conversation).where(Conversation.channel == CHANNEL, Conversation.external_id == external_id)
-    ).one()
+def _conversation(session: Session, external_id: str) -> Conversation:
+    conversation = find_conversation(session=session, channel=CHANNEL, external_id=external_id)
+    if conversation is None:
+        raise LookupError("No WhatsApp conversation for this number; it is created by the inbound message.")
+    return conversation
 
 
 def _window(external_id: str) -> tuple[str, bool]:
