@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,8 @@ class FakeTelegram:
     updates: deque = field(default_factory=deque)
     failures: deque = field(default_factory=deque)  # (status, retry_after) for the next send calls
     forum: bool = False  # whether the champions' group is a forum (topics per handoff)
+    # Called with (method, params) for every call recorded, in the server's thread (the load test's clock).
+    listeners: list[Callable[[str, dict[str, Any]], None]] = field(default_factory=list)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     # Update ids are unique per bot, as on Telegram, across every fake in the run: the gateways share
     # one database, which remembers the updates it has handled.
@@ -119,6 +122,8 @@ class FakeTelegram:
         with self._lock:
             self.calls.append((method, params))
             self.results.append((params, result))
+        for listener in self.listeners:
+            listener(method, params)
         return JSONResponse({"ok": True, "result": result})
 
     def calls_with_results(self) -> list[tuple[int | None, dict[str, Any]]]:

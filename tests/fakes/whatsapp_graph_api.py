@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,25 @@ from tests.fakes.background_server import BackgroundServer
 MEDIA_BYTES = b"\xff\xd8\xff\xe0 a tiny fake jpeg"
 
 
+def text_of(message: dict[str, Any]) -> str:
+    """What a person reads of a sent message: its text, or a marker for audio and templates."""
+    if message["type"] == "text":
+        return message["text"]["body"]
+    if message["type"] == "audio":
+        return f"[audio {message['audio']['id']}]"
+    if message["type"] == "interactive":
+        return message["interactive"]["body"]["text"]
+    return f"[template {message['template']['name']}]"
+
+
 @dataclass
 class FakeGraph:
     sent: list[dict[str, Any]] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
     failures: deque = field(default_factory=deque)  # (status, retry_after seconds or None)
     uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # media id: (mime type, bytes)
+    # Called with each sent message's body, in the server's thread (the load test's clock).
+    listeners: list[Callable[[dict[str, Any]], None]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -33,17 +47,7 @@ class FakeGraph:
             return [m for m in self.sent if m.get("to") == wa_id]
 
     def texts_to(self, wa_id: str) -> list[str]:
-        out = []
-        for m in self.to(wa_id):
-            if m["type"] == "text":
-                out.append(m["text"]["body"])
-            elif m["type"] == "audio":
-                out.append(f"[audio {m['audio']['id']}]")
-            elif m["type"] == "interactive":
-                out.append(m["interactive"]["body"]["text"])
-            else:
-                out.append(f"[template {m['template']['name']}]")
-        return out
+        return [text_of(m) for m in self.to(wa_id)]
 
     def fail_next(self, status: int, retry_after: int | None = None) -> None:
         self.failures.append((status, retry_after))
@@ -58,6 +62,8 @@ class FakeGraph:
         with self._lock:
             self.sent.append(body)
             self.tokens.append(request.headers.get("authorization", ""))
+        for listener in self.listeners:
+            listener(body)
         return JSONResponse({"messaging_product": "whatsapp", "contacts": [{"wa_id": body.get("to")}],
                              "messages": [{"id": f"wamid.out{next(self._ids)}"}]})
 
