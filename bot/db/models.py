@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -160,7 +161,7 @@ class OutboxMessage(Base):
     )
     body = Column(Text, nullable=False)  # JSON: {"text": ..., "buttons": [...]}
     created_at = Column(DateTime, nullable=False, default=utcnow)
-    delivered_at = Column(DateTime, nullable=True)
+    delivered_at = Column(DateTime, nullable=True, index=True)  # the senders look for the undelivered
     attempts = Column(Integer, nullable=False, default=0, server_default="0")
     next_attempt_at = Column(DateTime, nullable=True)
 
@@ -237,7 +238,10 @@ class ProcessedUpdate(Base):
     so that a crash loses nothing and a redelivered update is not answered twice."""
 
     __tablename__ = "processed_updates"
-    __table_args__ = (UniqueConstraint("channel", "update_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "update_key"),
+        Index("ix_processed_updates_channel_processed_at", "channel", "processed_at"),  # the unhandled ones
+    )
 
     id = Column(Integer, primary_key=True)
     channel = Column(String(20), nullable=False)

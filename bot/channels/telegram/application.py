@@ -27,7 +27,8 @@ from telegram.ext import (
 from bot.channels.telegram import champions, person
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.sender import Sender
-from bot.db.inbound_repository import handling_update, pending_updates, store_update, update_handled
+from bot.channels.update_queue import UpdateQueue
+from bot.db.inbound_repository import store_update
 from bot.gateway.core import Gateway
 from bot.settings import Settings
 
@@ -72,9 +73,18 @@ def build_application(settings: Settings, gateway: Gateway) -> Application:
     return application
 
 
+def chat_of_update(data: dict) -> str:
+    """The chat an update belongs to (its messages are handled in order): the message's chat, or
+    for a button the chat of the message it was under, else the person who tapped it."""
+    query = data.get("callback_query") or {}
+    message = data.get("message") or data.get("edited_message") or query.get("message") or {}
+    chat = (message.get("chat") or {}).get("id") or (query.get("from") or {}).get("id")
+    return str(chat)
+
+
 class TelegramChannel:
-    """Runs the application: fetches or receives updates, stores them, then handles them in order;
-    and runs the sender loop."""
+    """Runs the application: fetches or receives updates, stores them, then handles them (each
+    chat's in order, bot/channels/update_queue.py); and runs the sender loop."""
 
     def __init__(self, settings: Settings, gateway: Gateway) -> None:
         self._settings = settings
@@ -82,7 +92,7 @@ class TelegramChannel:
         # update_id is unique per bot; the bot's id is the part of the token before the colon.
         self._bot_id = (settings.telegram.bot_token or "").split(":")[0]
         self._tasks: list[asyncio.Task] = []
-        self._handling = asyncio.Lock()
+        self._updates = UpdateQueue(CHANNEL, self._process, chat_of_update)
 
     async def start(self) -> None:
         app = self.application
@@ -97,13 +107,14 @@ class TelegramChannel:
             await app.bot.delete_webhook()
             self._tasks.append(asyncio.create_task(self._poll()))
         self._tasks.append(asyncio.create_task(app.bot_data["sender"].run()))
-        self._tasks.append(asyncio.create_task(self.handle_stored()))  # left over from before a restart
+        await self._updates.take_stored()  # left over from before a restart
         logger.info("Telegram channel started (%s)", "webhook" if telegram.webhook_url else "long polling")
 
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._updates.stop()
         await self.application.stop()
         await self.application.shutdown()
 
@@ -126,23 +137,14 @@ class TelegramChannel:
                 await run_in_threadpool(self._store, update.to_dict())
             if updates:
                 offset = updates[-1].update_id + 1
-                await self.handle_stored()
+                await self._updates.take_stored()
 
     async def process_webhook(self, data: dict) -> None:
         """Store the update (a redelivery is ignored) and handle it in the background."""
         if await run_in_threadpool(self._store, data):
-            self._tasks = [task for task in self._tasks if not task.done()]
-            self._tasks.append(asyncio.create_task(self.handle_stored()))
+            await self._updates.take_stored()
         else:
             logger.info("Skipped a redelivered Telegram update")
 
-    async def handle_stored(self) -> None:
-        """Handle every stored, unhandled update in arrival order; each is handled once."""
-        async with self._handling:
-            pending = await run_in_threadpool(pending_updates, CHANNEL)
-            for row_id, data in pending:
-                try:
-                    with handling_update(row_id):
-                        await self.application.process_update(Update.de_json(data, self.application.bot))
-                finally:
-                    await run_in_threadpool(update_handled, row_id)
+    async def _process(self, data: dict) -> None:
+        await self.application.process_update(Update.de_json(data, self.application.bot))

@@ -2,7 +2,7 @@
 
 A POST is checked (HMAC-SHA256 of the raw body with the app secret, in constant time), each
 message is stored (deduplicated by WhatsApp's message id), the webhook answers 200 at once, and
-the messages are handled in the background, in order. Answers and champion replies go through
+the messages are handled in the background, each person's in order. Answers and champion replies go through
 the persisted outbox; one sender loop delivers them with retries. WhatsApp allows free text only
 within 24 hours of the person's last message: after that the configured template is sent instead
 and the champion is told.
@@ -25,13 +25,8 @@ from starlette.concurrency import run_in_threadpool
 from bot import replies
 from bot.channels.whatsapp.rendering import messages as render, template
 from bot.db.conversation_repository import add_handoff_message, find_conversation, open_handoff_for
-from bot.db.inbound_repository import (
-    handling_update,
-    pending_updates,
-    store_update,
-    update_being_handled,
-    update_handled,
-)
+from bot.channels.update_queue import UpdateQueue
+from bot.db.inbound_repository import store_update, update_being_handled
 from bot.db.models import Conversation, utcnow
 from bot.db.outbox_repository import Pending, due_messages, mark_delivered, queue_messages, schedule_retry
 from bot.db.session import session_scope
@@ -108,16 +103,18 @@ class WhatsAppChannel:
             base_url=settings.api_base_url, timeout=15.0, headers={"Authorization": f"Bearer {settings.token}"}
         )
         self._wake = asyncio.Event()
-        self._handling = asyncio.Lock()
+        self._updates = UpdateQueue(CHANNEL, self._handle, lambda message: str(message.get("from")))
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._send_loop()), asyncio.create_task(self.handle_stored())]
+        self._tasks = [asyncio.create_task(self._send_loop())]
+        await self._updates.take_stored()  # left over from before a restart
 
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._updates.stop()
         await self._client.aclose()
 
     async def receive(self, payload: dict) -> None:
@@ -127,19 +124,7 @@ class WhatsAppChannel:
             for m in incoming_messages(payload)
         ]
         if any(stored):
-            self._tasks = [t for t in self._tasks if not t.done()]
-            self._tasks.append(asyncio.create_task(self.handle_stored()))
-
-    async def handle_stored(self) -> None:
-        async with self._handling:
-            for row_id, message in await run_in_threadpool(pending_updates, CHANNEL):
-                try:
-                    with handling_update(row_id):
-                        await self._handle(message)
-                except Exception:  # one bad message must not block the others; it is logged
-                    logger.exception("A WhatsApp message could not be handled")
-                finally:
-                    await run_in_threadpool(update_handled, row_id)
+            await self._updates.take_stored()
 
     async def _handle(self, message: dict) -> None:
         inbound = inbound_of(message)
