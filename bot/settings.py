@@ -172,21 +172,29 @@ def _retention_days() -> int:
 
 def _rasa_url(rasa_port: int) -> str:
     url = (os.environ.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/")
-    if "," in url and not os.environ.get("REDIS_URL"):
-        raise SettingsError(
-            f"RASA_URL lists several Rasa instances ({url}) but REDIS_URL is not set; set REDIS_URL "
-            "(e.g. redis://127.0.0.1:6379/0) so that the instances take each conversation's messages in order."
-        )
+    if "," in url:
+        _check_several_rasas("RASA_URL lists several Rasa instances")
     return url
+
+
+def _check_several_rasas(why: str) -> None:
+    """Several Rasa instances share conversations only through PostgreSQL (trackers) and Redis (locks)."""
+    if not os.environ.get("REDIS_URL"):
+        raise SettingsError(
+            f"{why} but REDIS_URL is not set; set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so that the "
+            "instances take each conversation's messages in order, or use one Rasa instance."
+        )
+    if not (os.environ.get("DATABASE_URL") or "").startswith("postgresql"):
+        raise SettingsError(
+            f"{why} but DATABASE_URL is not PostgreSQL; the instances share their trackers through it "
+            "(e.g. DATABASE_URL=postgresql+psycopg2://drom:...@127.0.0.1:5432/drom), or use one Rasa instance."
+        )
 
 
 def _rasa_instances() -> int:
     instances = _int("RASA_INSTANCES", 1)
     if instances < 1:
         raise SettingsError(f"RASA_INSTANCES is {instances}; set it to 1 or more (default 1).")
-    if instances > 1 and not os.environ.get("REDIS_URL"):
-        raise SettingsError(
-            f"RASA_INSTANCES is {instances} but REDIS_URL is not set; several Rasa instances need Redis "
-            "for Rasa's lock store (e.g. REDIS_URL=redis://127.0.0.1:6379/0), or set RASA_INSTANCES=1."
-        )
+    if instances > 1:
+        _check_several_rasas(f"RASA_INSTANCES is {instances}")
     return instances

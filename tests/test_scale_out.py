@@ -93,3 +93,14 @@ def _public_id(stack: Stack, user: str) -> str:
         conversation = find_conversation(session=session, channel="webchat", external_id=user)
         assert conversation is not None
         return conversation.public_id
+
+
+def test_forgetting_a_person_removes_their_tracker_from_postgresql(two_rasas: Stack) -> None:
+    user = f"forget-{uuid.uuid4().hex[:8]}"
+    assert any(answer_text("gp.cost", "en") in text for text in say(two_rasas, user, "is the GP free?"))
+    public_id = _public_id(two_rasas, user)
+    assert stored_tracker(two_rasas.settings.database_url, public_id)
+    response = httpx.post(f"{two_rasas.gateway_url}/api/forget", json={"user": user}, timeout=30)
+    assert response.status_code == 200, response.text
+    with session_scope(two_rasas.settings.database_url) as session:
+        assert session.get(RasaTracker, public_id) is None

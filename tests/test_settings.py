@@ -21,6 +21,7 @@ def test_several_rasa_instances_share_a_redis_lock(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("RASA_URL", "http://rasa1:5005/, http://rasa2:5005")
     monkeypatch.setenv("REDIS_URL", "redis://:secret@redis:6380/3")
     monkeypatch.setenv("RASA_INSTANCES", "2")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://drom@db:5432/drom")
     settings = load_settings()
     assert settings.rasa_urls == ("http://rasa1:5005", "http://rasa2:5005")
     store = DromLockStore()
@@ -30,12 +31,15 @@ def test_several_rasa_instances_share_a_redis_lock(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.parametrize("variable, value", [("RASA_URL", "http://a:5005,http://b:5005"), ("RASA_INSTANCES", "2")])
-def test_several_rasa_instances_without_redis_are_refused_with_advice(
+def test_several_rasa_instances_without_redis_or_postgresql_are_refused_with_advice(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str
 ) -> None:
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match="REDIS_URL"):
+        load_settings()
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")  # DATABASE_URL is the tests' SQLite
+    with pytest.raises(SettingsError, match="DATABASE_URL=postgresql"):
         load_settings()
 
 
