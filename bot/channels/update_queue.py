@@ -51,6 +51,17 @@ class UpdateQueue:
                 if chat not in self._workers:
                     self._workers[chat] = asyncio.create_task(self._work(chat))
 
+    async def take_leftovers(self, retry_seconds: float = 2.0) -> None:
+        """At start: queue the updates stored before a restart, retrying while the database is down
+        (the gateway starts anyway and answers 503 meanwhile). Run it as a task."""
+        while True:
+            try:
+                await self.take_stored()
+                return
+            except Exception:  # the database is not answering yet
+                logger.warning("Could not read the stored %s updates yet; retrying", self._channel)
+                await asyncio.sleep(retry_seconds)
+
     async def idle(self) -> None:
         """Wait until every queued update is handled (for tests and shutdown)."""
         while self._workers:

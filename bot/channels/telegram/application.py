@@ -107,7 +107,7 @@ class TelegramChannel:
             await app.bot.delete_webhook()
             self._tasks.append(asyncio.create_task(self._poll()))
         self._tasks.append(asyncio.create_task(app.bot_data["sender"].run()))
-        await self._updates.take_stored()  # left over from before a restart
+        self._tasks.append(asyncio.create_task(self._updates.take_leftovers()))
         logger.info("Telegram channel started (%s)", "webhook" if telegram.webhook_url else "long polling")
 
     async def stop(self) -> None:

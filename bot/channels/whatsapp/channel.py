@@ -107,8 +107,7 @@ class WhatsAppChannel:
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._send_loop())]
-        await self._updates.take_stored()  # left over from before a restart
+        self._tasks = [asyncio.create_task(self._send_loop()), asyncio.create_task(self._updates.take_leftovers())]
 
     async def stop(self) -> None:
         for task in self._tasks:
