@@ -59,6 +59,13 @@ def test_rasa_down_gets_an_apology_in_the_persons_language(client: TestClient) -
     )
 
 
+@pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded", "X-Real-IP"])
+def test_the_handoff_api_refuses_requests_through_a_proxy(client: TestClient, header: str) -> None:
+    assert client.get("/api/handoffs").status_code == 200
+    assert client.get("/api/handoffs", headers={header: "203.0.113.9"}).status_code == 403
+    assert client.post("/api/handoffs/1/close", headers={header: "203.0.113.9"}).status_code == 403
+
+
 def test_unknown_handoff_is_404(client: TestClient) -> None:
     assert client.post("/api/handoffs/999999/close").status_code == 404
     assert client.post("/api/handoffs/abc/close").status_code == 404

@@ -143,11 +143,18 @@ async def get_messages(request: Request) -> Response:
     return JSONResponse({"messages": await run_in_threadpool(_take_pending, user)})
 
 
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
 def _local_only(request: Request) -> None:
-    """The handoff API has no accounts yet: only processes on this machine may use it."""
+    """The handoff API has no accounts yet: only processes on this machine may use it. A request
+    that came through a reverse proxy (which adds a forwarding header) is refused too, even though
+    the proxy itself connects from this machine."""
     host = request.client.host if request.client else ""
-    if host not in ("127.0.0.1", "::1", "localhost", "testclient"):
-        raise HTTPException(403, "The handoff API only answers requests from this machine.")
+    proxied = any(name in request.headers for name in FORWARDING_HEADERS)
+    if proxied or host not in ("127.0.0.1", "::1", "localhost", "testclient"):
+        raise HTTPException(403, "The handoff API only answers requests from this machine, not through a proxy; "
+                                 "use the console or `python -m bot handoff`.")
 
 
 async def list_handoffs(request: Request) -> Response:
