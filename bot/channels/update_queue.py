@@ -67,10 +67,16 @@ class UpdateQueue:
         while self._workers:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
 
-    async def stop(self) -> None:
-        for worker in list(self._workers.values()):
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Cancel the workers; what they had not finished stays unhandled for the restart. Waits at
+        most `grace_seconds`, so that a stuck handler cannot keep the gateway from stopping."""
+        workers = list(self._workers.values())
+        for worker in workers:
             worker.cancel()
-        await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+        if workers:
+            _finished, stuck = await asyncio.wait(workers, timeout=grace_seconds)
+            if stuck:
+                logger.warning("%d %s update handlers did not stop in time", len(stuck), self._channel)
 
     async def _work(self, chat: str) -> None:
         queue = self._queues[chat]
