@@ -1,4 +1,4 @@
-"""Rasa's tracker store: each conversation's last few turns, in Drom's own database.
+"""Rasa's tracker store: each conversation's last few turns, in PostgreSQL or (on SQLite) in memory.
 
 Why a window: Rasa reads, replays and writes the whole tracker on every message, and sends all of
 it to the action server, so without a limit every message costs more than the one before (on this

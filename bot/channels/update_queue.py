@@ -63,7 +63,7 @@ class UpdateQueue:
                 await asyncio.sleep(retry_seconds)
 
     async def idle(self) -> None:
-        """Wait until every queued update is handled (for tests and shutdown)."""
+        """Wait until every queued update is handled (the tests use it to know when a batch is done)."""
         while self._workers:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
 
