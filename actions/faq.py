@@ -12,6 +12,7 @@ from actions.conversation_turn import begin_turn, greet_if_first, remember_langu
 from actions.handoff import start_handoff
 from actions.threaded_action import ThreadedAction
 from bot import replies
+from bot.clarification import clarification_candidates
 from bot.db.faq_repository import list_keys
 from bot.db.insights_repository import record_question, record_unanswered
 from bot.faq_answers import faq_replies
@@ -66,7 +67,11 @@ class ActionShowMenu(ThreadedAction):
 
 
 class ActionDontKnow(ThreadedAction):
-    """Say honestly that Drom doesn't know; offer a champion after two misses, hand off after three."""
+    """Say honestly that Drom doesn't know; offer a champion after two misses, hand off after three.
+
+    When the model only hesitated between two answers, ask which one was meant instead
+    (bot.clarification); that is not a miss.
+    """
 
     def name(self) -> str:
         return "action_dont_know"
@@ -77,6 +82,10 @@ class ActionDontKnow(ThreadedAction):
         turn = begin_turn(tracker)
         remember_language(tracker, turn)
         greet_if_first(dispatcher, turn)
+        candidates = clarification_candidates(tracker.latest_message or {}, replies.QUESTION_TITLES)
+        if candidates:
+            send(dispatcher, replies.did_you_mean(turn.language, candidates))  # the button pressed is counted
+            return turn.events(misses=turn.previous_misses)
         misses = int(tracker.get_slot("misses") or 0) + 1
         with session_scope() as session:
             record_question(session=session, language=turn.language, key=None, topic=None)

@@ -93,7 +93,8 @@ class Prediction:
     expected: str
     predicted: str  # FAQ key or intent
     predicted_language: str
-    answered_with_faq: bool = False  # the prediction is a FAQ key (not a general intent or a topic menu)
+    answered_with_faq: bool = False  # a FAQ key answered or offered (not a general intent or a topic menu)
+    offered: tuple[str, ...] = ()  # when Drom asked which of two answers was meant (bot.clarification)
     also_written_in: frozenset[str] = frozenset()  # other languages with the same message (folded)
 
     def language_right(self, guess: str | None) -> bool:
@@ -124,7 +125,8 @@ async def predict(model: NluModel, examples: list[Example], threshold: float) ->
         )
         predictions.setdefault(example.language, []).append(
             Prediction(example.text, example.language, example.expected, parse.faq or parse.intent, language,
-                       answered_with_faq=parse.faq is not None)
+                       answered_with_faq=parse.faq is not None or any(c in model.faq_keys for c in parse.clarify),
+                       offered=parse.clarify)
         )
     return mark_shared_spellings(predictions)
 

@@ -31,6 +31,8 @@ class LanguageFigures:
     oos_recall: float | None
     oos_answered_with_faq: int
     oos_total: int
+    asked_which: int  # Drom asked which of two answers was meant (counted above by the first)
+    asked_which_offered_right: int  # ... and the expected one was among the two
     language_accuracy: float  # a message written the same in several languages counts in any of them
     language_accuracy_strict: float  # in its own language only
     baselines: dict[str, float | None]  # lingua / langdetect accuracy; None: language not supported
@@ -64,6 +66,8 @@ def figures(language: str, predictions: list[Prediction], baselines: dict[str, l
         oos_recall=_ratio(hits, len(oos_expected)),
         oos_answered_with_faq=sum(p.answered_with_faq for p in oos_expected),
         oos_total=len(oos_expected),
+        asked_which=sum(bool(p.offered) for p in predictions),
+        asked_which_offered_right=sum(p.expected in p.offered for p in predictions),
         language_accuracy=sum(p.language_right(p.predicted_language) for p in predictions) / len(predictions),
         language_accuracy_strict=sum(p.predicted_language == language for p in predictions) / len(predictions),
         baselines={
@@ -157,17 +161,23 @@ def write_report(predictions: dict[str, list[Prediction]], baselines: dict[str, 
         "",
         "## FAQ keys and intents",
         "",
-        "| language | messages | accuracy | macro-F1 | out-of-scope precision | out-of-scope recall | out-of-scope answered with a FAQ |",
-        "|---|---|---|---|---|---|---|",
+        "Accuracy counts the first answer. When the model hesitates between two answers Drom offers",
+        "both as buttons (\"asked which\", with how often the expected one was among them); an",
+        "out-of-scope question offered a FAQ that way counts as answered with a FAQ.",
+        "",
+        "| language | messages | accuracy | macro-F1 | out-of-scope precision | out-of-scope recall | out-of-scope answered with a FAQ | asked which (right one offered) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(f"| {r.language} | {r.messages} | {r.accuracy:.1%} | {r.macro_f1:.3f} | {_pct(r.oos_precision)} | "
-                     f"{_pct(r.oos_recall)} | {r.oos_answered_with_faq} of {r.oos_total} |")
+                     f"{_pct(r.oos_recall)} | {r.oos_answered_with_faq} of {r.oos_total} | "
+                     f"{r.asked_which} ({r.asked_which_offered_right}) |")
     total = len(everything)
     oos = sum(r.oos_total for r in rows)
     lines += [
         f"| all | {total} | {sum(p.expected == p.predicted for p in everything) / total:.1%} | "
-        f"{_macro_f1(everything):.3f} | | | {sum(r.oos_answered_with_faq for r in rows)} of {oos} |",
+        f"{_macro_f1(everything):.3f} | | | {sum(r.oos_answered_with_faq for r in rows)} of {oos} | "
+        f"{sum(r.asked_which for r in rows)} ({sum(r.asked_which_offered_right for r in rows)}) |",
         "", "### Most confused pairs", "", "| language | expected | predicted | times |", "|---|---|---|---|",
     ]
     for lang in LANGUAGES:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.clarification import clarification_candidates
 from bot.language_choice import Detection
 
 OUT_OF_SCOPE_INTENTS = {"out_of_scope", "nlu_fallback"}
@@ -21,13 +22,16 @@ GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_languag
 
 @dataclass(frozen=True)
 class Parse:
-    """What the model understood: `intent` is `faq` when `faq` holds a key, else a general intent."""
+    """What the model understood: `intent` is `faq` when `faq` holds a key, else a general intent.
+    When the model hesitated between two answerable intents, `clarify` holds both (best first,
+    bot.clarification) and `intent`/`faq` describe the first."""
 
     text: str
     intent: str
     faq: str | None
     confidence: float
     detection: Detection
+    clarify: tuple[str, ...] = ()
 
 
 class ModelMissing(FileNotFoundError):
@@ -55,17 +59,21 @@ class NluModel:
         from rasa.core.agent import Agent
 
         self._agent = Agent.load(str(model_path))
-        self._faq_keys = faq_keys
+        self.faq_keys = frozenset(faq_keys)
 
     async def parse(self, text: str) -> Parse:
         result: dict[str, Any] = await self._agent.parse_message(text)
         name = (result.get("intent") or {}).get("name") or "nlu_fallback"
         confidence = float((result.get("intent") or {}).get("confidence") or 0.0)
         detection = Detection.from_parse(result.get("language"))
-        if name in self._faq_keys:
-            return Parse(text, "faq", name, confidence, detection)
+        clarify = tuple(clarification_candidates(result, self.faq_keys))
+        if clarify:
+            name = clarify[0]
+            confidence = next(float(r["confidence"]) for r in result["intent_ranking"] if r["name"] == name)
+        if name in self.faq_keys:
+            return Parse(text, "faq", name, confidence, detection, clarify)
         intent = "out_of_scope" if name in OUT_OF_SCOPE_INTENTS or name not in GENERAL_INTENTS else name
-        return Parse(text, intent, None, confidence, detection)
+        return Parse(text, intent, None, confidence, detection, clarify)
 
     def parse_sync(self, text: str) -> Parse:
         return asyncio.run(self.parse(text))

@@ -123,6 +123,19 @@ def topic_questions(language: str, topic: str, keys: list[str]) -> Reply:
     return Reply(_("Choose a question:"), [*buttons, champion_button(language), menu])
 
 
+def did_you_mean(language: str, intents: list[str] | tuple[str, ...]) -> Reply:
+    """The two answers the model hesitated between (bot.clarification), best first, as buttons."""
+    _ = gettext_for(language)
+    buttons = []
+    for intent in intents:
+        topic, _dot, rest = intent.partition(".")
+        if topic == "topic":
+            buttons.append(Button(_(TOPIC_TITLES[rest]), payload("menu", topic=rest)))
+        else:
+            buttons.append(Button(f"{_(TOPIC_TITLES[topic])}: {_(QUESTION_TITLES[intent])}", payload(intent)))
+    return Reply(_("I am not sure which of these you mean. Please choose one:"), [*buttons, champion_button(language)])
+
+
 def after_answer_buttons(language: str) -> list[Button]:
     _ = gettext_for(language)
     return [

@@ -153,3 +153,17 @@ def test_the_action_server_runs_an_action_in_a_worker_thread_and_gets_its_events
     events = asyncio.run(Probe().run(dispatcher, tracker("gp.cost", text="is the gp free", language=("en", 0.9)), {}))
     assert seen and seen[0] != threading.main_thread().name
     assert dispatcher.messages and any(e["event"] == "slot" for e in events)
+
+
+def test_hesitating_between_two_answers_asks_which_one_and_is_not_a_miss() -> None:
+    latest = tracker("nlu_fallback", text="do i need money for the gp", slots={"language": "sk", "welcomed": True, "misses": 1})
+    latest.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.2}, {"name": "gp.cost", "confidence": 0.53},
+        {"name": "gp.documents", "confidence": 0.46},
+    ]
+    messages, slots = run(ActionDontKnow(), latest)
+    _ = gettext_for("sk")
+    assert messages[0]["text"] == _("I am not sure which of these you mean. Please choose one:")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/gp.cost", "/gp.documents", "/human_handoff"]
+    assert messages[0]["buttons"][1]["title"] == f"{_('GP (doctor)')}: {_('Documents needed')}"
+    assert slots["misses"] == 1

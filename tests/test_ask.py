@@ -21,7 +21,7 @@ def test_ask_json_reads_one_message_per_line(project_root: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in records] == ["Is the GP free?", "je GP zadarmo?", "what is the capital of peru"]
-    assert set(records[0]) == {"text", "language", "intent", "faq", "confidence", "answer"}
+    assert set(records[0]) == {"text", "language", "intent", "faq", "clarify", "confidence", "answer"}
     assert (records[0]["intent"], records[0]["faq"], records[0]["language"]) == ("faq", "gp.cost", "en")
     assert (records[1]["faq"], records[1]["language"]) == ("gp.cost", "sk")
     assert records[2]["intent"] == "out_of_scope" and records[2]["faq"] is None

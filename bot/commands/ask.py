@@ -24,6 +24,8 @@ from bot.settings import load_settings
 
 def answer_for(parse: Parse, language: str) -> list[replies.Reply]:
     """The replies the bot gives to this message at the start of a conversation."""
+    if parse.clarify:
+        return [replies.did_you_mean(language, parse.clarify)]
     if parse.faq:
         return faq_replies(parse.faq, language) or [replies.dont_know(language)]
     if parse.intent == "greet":
@@ -57,6 +59,7 @@ async def ask_all(model: NluModel, messages: Iterable[str], as_json: bool) -> No
                 "language": language,
                 "intent": parse.intent,
                 "faq": parse.faq,
+                "clarify": list(parse.clarify),
                 "confidence": round(parse.confidence, 4),
                 "answer": answer,
             }
