@@ -52,13 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from bot.memory import freeze_startup_objects
     from bot.web.app import create_app
 
     settings = load_settings()
+    app = create_app(settings)
+    freeze_startup_objects()  # see bot/memory.py
     # ws="none": the gateway has no websockets, and Rasa pins a websockets older than uvicorn's.
     # The console's live lists are long-lived streams: give them 5 s to end when stopping.
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_level="warning", ws="none",
+        app, host=settings.host, port=settings.port, log_level="warning", ws="none",
         timeout_graceful_shutdown=5,
     )
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import rasa.core.run
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event, SlotSet, UserUttered
@@ -27,3 +28,21 @@ def test_action_responses_are_still_validated() -> None:
     assert RemoteAction._validate_action_result(None, {"events": [], "responses": [{"text": "hi"}]})  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         RemoteAction._validate_action_result(None, {"events": "not a list"})  # type: ignore[arg-type]
+
+
+def test_the_loaded_model_is_frozen_out_of_garbage_collection() -> None:
+    import asyncio
+    import gc
+    from types import SimpleNamespace
+
+    from bot.settings import load_settings
+
+    rasa_server.install()
+    assert rasa.core.run.load_agent_on_start is rasa_server._load_agent_then_freeze
+    app = SimpleNamespace(ctx=SimpleNamespace())
+    try:
+        agent = asyncio.run(rasa.core.run.load_agent_on_start(str(load_settings().model_path), None, None, app, None))
+        assert agent.is_ready() and app.ctx.agent is agent
+        assert gc.get_freeze_count() > 100_000  # the model's objects are no longer scanned
+    finally:
+        gc.unfreeze()

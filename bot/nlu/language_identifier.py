@@ -27,6 +27,7 @@ from sklearn.pipeline import Pipeline, make_union
 
 from bot.languages import fold
 from bot.nlu.coefficients import column_major
+from bot.nlu.fast_tfidf import FastTfidfUnion
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +78,14 @@ class LanguageIdentifier(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._pipeline = pipeline
+        self._predictor: FastTfidfUnion | None = None
         if pipeline is not None:
-            column_major(pipeline[-1])  # see bot.nlu.coefficients
+            self._use(pipeline)
+
+    def _use(self, pipeline: Pipeline) -> None:
+        self._pipeline = pipeline
+        column_major(pipeline[-1])  # see bot.nlu.coefficients
+        self._predictor = FastTfidfUnion(pipeline)  # see bot.nlu.fast_tfidf
 
     @classmethod
     def create(
@@ -114,8 +121,7 @@ class LanguageIdentifier(GraphComponent):
                 "The language identifier needs examples in at least two languages: give every "
                 "intent block in nlu_data/<lang>/ `metadata: {language: <lang>}`."
             )
-        self._pipeline = build_pipeline(self._config["C"]).fit(texts, labels)
-        column_major(self._pipeline[-1])
+        self._use(build_pipeline(self._config["C"]).fit(texts, labels))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._pipeline, directory / MODEL_FILE)
         return self._resource
@@ -140,11 +146,11 @@ class LanguageIdentifier(GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._pipeline is None:
+        if self._predictor is None:
             return messages
         texts = [message.get(TEXT) or "" for message in messages]
-        probabilities = self._pipeline.predict_proba(texts)
-        classes = list(self._pipeline.classes_)
+        probabilities = self._predictor.predict_proba(texts)
+        classes = list(self._predictor.classes_)
         for message, row in zip(messages, probabilities):
             ranking = sorted(zip(classes, row), key=lambda pair: pair[1], reverse=True)
             message.set(
