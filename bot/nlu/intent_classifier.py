@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import coo_matrix, csr_matrix
 
 from bot.nlu.coefficients import column_major
 
@@ -41,13 +43,27 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         return super().process(messages)
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        """The sentence features as one sparse matrix. Rasa's version stacks each message's sparse
-        features with an empty dense block (this pipeline has no dense featurizer) and then stacks
-        the rows: the same matrix, at a millisecond a message."""
-        rows = []
-        for message in messages:
-            sparse = message.get_sparse_features(attribute=TEXT)[1]
-            if sparse is None or message.get_dense_features(attribute=TEXT)[1] is not None:
+        """The sentence features as one sparse matrix, the featurizers' blocks side by side in
+        pipeline order. Rasa's version combines every featurizer's sequence *and* sentence
+        features through deep copies and SciPy stacks, and adds an empty dense block (this
+        pipeline has no dense featurizer): the same matrix, at about a millisecond a message."""
+        data, rows, columns = [], [], []
+        width = None
+        for row, message in enumerate(messages):
+            if message.get_dense_features(attribute=TEXT)[1] is not None:
                 return super()._create_X(messages)
-            rows.append(sparse.features)
-        return csr_matrix(rows[0]) if len(rows) == 1 else vstack(rows, format="csr")
+            offset = 0
+            for features in message.features:
+                if features.attribute == TEXT and features.is_sparse() and features.type == FEATURE_TYPE_SENTENCE:
+                    block = coo_matrix(features.features)
+                    data.append(block.data)
+                    rows.append(np.full(block.nnz, row))
+                    columns.append(block.col + offset)
+                    offset += block.shape[1]
+            if width is not None and offset != width:
+                raise ValueError("Messages with different feature widths: retrain the model (`make train`).")
+            width = offset
+        if not data:
+            return super()._create_X(messages)
+        return csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(columns))),
+                          shape=(len(messages), width))
