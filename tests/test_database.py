@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import inspect, select
 
 from bot.commands.db import alembic_config, upgrade
 from bot.db.conversation_repository import (
+    LAST_SEEN_PRECISION,
     TranscriptLine,
     add_handoff_message,
     close_handoff,
@@ -16,7 +19,7 @@ from bot.db.conversation_repository import (
     take_outbound,
 )
 from bot.db.faq_repository import SEED_AUTHOR, get_published_answer
-from bot.db.models import FaqAnswer, FaqAnswerRevision, FaqQuestion
+from bot.db.models import FaqAnswer, FaqAnswerRevision, FaqQuestion, utcnow
 from bot.db.session import get_engine, session_scope
 
 
@@ -127,3 +130,17 @@ def test_queueing_an_updates_answers_marks_it_handled_in_the_same_transaction(em
     with session_scope(url) as session:
         assert unhandled_updates(session=session, channel="whatsapp") == []
         assert session.get(ProcessedUpdate, row_id).body is None  # what the person wrote is gone from here
+
+
+def test_last_seen_is_written_at_most_once_a_minute() -> None:
+    with session_scope() as session:
+        conversation = get_or_create_conversation(session=session, channel="webchat", external_id="last-seen-test")
+        conversation.last_seen_at = seen = utcnow() - dt.timedelta(seconds=20)
+    with session_scope() as session:
+        assert get_or_create_conversation(session=session, channel="webchat", external_id="last-seen-test").last_seen_at == seen
+    with session_scope() as session:
+        conversation = get_or_create_conversation(session=session, channel="webchat", external_id="last-seen-test")
+        conversation.last_seen_at = utcnow() - LAST_SEEN_PRECISION
+    with session_scope() as session:
+        assert utcnow() - get_or_create_conversation(
+            session=session, channel="webchat", external_id="last-seen-test").last_seen_at < dt.timedelta(seconds=5)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-import json
 
 from bot.db.models import Conversation, Handoff, HandoffMessage, OutboxMessage, utcnow
 
@@ -25,6 +25,11 @@ def find_conversation(*, session: Session, channel: str, external_id: str) -> Co
     ).first()
 
 
+# How stale `last_seen_at` may be: it serves retention (days) and WhatsApp's 24-hour window (read
+# conservatively), and not writing it on every message spares a database write per message.
+LAST_SEEN_PRECISION = dt.timedelta(minutes=1)
+
+
 def get_or_create_conversation(*, session: Session, channel: str, external_id: str) -> Conversation:
     """The conversation of `external_id` on `channel`, created on first contact."""
     conversation = find_conversation(session=session, channel=channel, external_id=external_id)
@@ -32,7 +37,7 @@ def get_or_create_conversation(*, session: Session, channel: str, external_id: s
         conversation = Conversation(channel=channel, external_id=external_id)
         session.add(conversation)
         session.flush()
-    else:
+    elif utcnow() - conversation.last_seen_at >= LAST_SEEN_PRECISION:
         conversation.last_seen_at = utcnow()
     return conversation
 
