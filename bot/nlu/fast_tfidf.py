@@ -50,5 +50,14 @@ class FastTfidfUnion:
         self.classes_ = self._classifier.classes_
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        features = sp.hstack([part.transform(texts) for part in self._parts], format="csr")
-        return self._classifier.predict_proba(features)
+        blocks = [part.transform(texts) for part in self._parts]
+        if len(texts) != 1:
+            return self._classifier.predict_proba(sp.hstack(blocks, format="csr"))
+        offsets = np.cumsum([0] + [block.shape[1] for block in blocks])
+        row = sp.csr_matrix(  # one message (every parse): side by side without SciPy's general stacking
+            (np.concatenate([b.data for b in blocks]),
+             np.concatenate([b.indices + offset for b, offset in zip(blocks, offsets)]),
+             np.array([0, sum(b.nnz for b in blocks)])),
+            shape=(1, int(offsets[-1])),
+        )
+        return self._classifier.predict_proba(row)

@@ -47,23 +47,24 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         pipeline order. Rasa's version combines every featurizer's sequence *and* sentence
         features through deep copies and SciPy stacks, and adds an empty dense block (this
         pipeline has no dense featurizer): the same matrix, at about a millisecond a message."""
-        data, rows, columns = [], [], []
+        data, columns, row_ends = [], [], [0]
         width = None
-        for row, message in enumerate(messages):
+        for message in messages:
             if message.get_dense_features(attribute=TEXT)[1] is not None:
                 return super()._create_X(messages)
-            offset = 0
+            offset, count = 0, 0
             for features in message.features:
                 if features.attribute == TEXT and features.is_sparse() and features.type == FEATURE_TYPE_SENTENCE:
-                    block = coo_matrix(features.features)
+                    block = features.features if isinstance(features.features, coo_matrix) else coo_matrix(features.features)
                     data.append(block.data)
-                    rows.append(np.full(block.nnz, row))
                     columns.append(block.col + offset)
                     offset += block.shape[1]
+                    count += block.nnz
             if width is not None and offset != width:
                 raise ValueError("Messages with different feature widths: retrain the model (`make train`).")
             width = offset
+            row_ends.append(row_ends[-1] + count)
         if not data:
             return super()._create_X(messages)
-        return csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(columns))),
+        return csr_matrix((np.concatenate(data), np.concatenate(columns), np.asarray(row_ends)),
                           shape=(len(messages), width))
