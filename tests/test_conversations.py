@@ -97,6 +97,17 @@ def test_a_miss_is_honest_and_two_misses_offer_a_champion(stack: str) -> None:
     assert second[0]["buttons"][0]["payload"] == "/human_handoff"
 
 
+def test_a_question_between_two_topics_asks_which_and_each_button_leads_on(stack: str) -> None:
+    chat = Chat(stack)
+    chat.say("hello")
+    asked = chat.say("school or doctor")
+    assert asked[0]["text"] == replies.did_you_mean("en", ["topic.school", "topic.gp"]).text
+    assert [b["payload"] for b in asked[0]["buttons"]] == ['/menu{"topic": "school"}', '/menu{"topic": "gp"}', "/human_handoff"]
+    questions = chat.say(payload=asked[0]["buttons"][1]["payload"])
+    assert "/gp.register" in [b["payload"] for b in questions[0]["buttons"]]
+    assert chat.say("and what about money")[0]["text"] != replies.dont_know_again("en").text  # asking was not a miss
+
+
 def test_a_long_conversation_keeps_its_language_and_rasa_keeps_only_its_last_turns(stack: str, stack_settings) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 

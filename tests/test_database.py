@@ -12,13 +12,16 @@ from bot.db.conversation_repository import (
     TranscriptLine,
     add_handoff_message,
     close_handoff,
+    erase_conversation,
     get_or_create_conversation,
     list_open_handoffs,
     open_handoff,
     queue_outbound,
+    seen_conversation_state,
     take_outbound,
 )
 from bot.db.faq_repository import SEED_AUTHOR, get_published_answer
+from bot.db.held_message_repository import hold
 from bot.db.models import FaqAnswer, FaqAnswerRevision, FaqQuestion, utcnow
 from bot.db.session import get_engine, session_scope
 
@@ -144,3 +147,20 @@ def test_last_seen_is_written_at_most_once_a_minute() -> None:
     with session_scope() as session:
         assert utcnow() - get_or_create_conversation(
             session=session, channel="webchat", external_id="last-seen-test").last_seen_at < dt.timedelta(seconds=5)
+
+
+def test_one_statement_tells_the_gateway_about_handoffs_and_held_messages() -> None:
+    with session_scope() as session:
+        assert seen_conversation_state(session=session, channel="webchat", external_id="state-test") is None
+        conversation = get_or_create_conversation(session=session, channel="webchat", external_id="state-test")
+        conversation.language = "ro"
+    with session_scope() as session:
+        state = seen_conversation_state(session=session, channel="webchat", external_id="state-test")
+        assert state is not None and (state.language, state.in_handoff, state.waiting_for_rasa) == ("ro", False, False)
+        hold(session=session, conversation_id=state.id, message="buna", metadata={}, owner="test")
+        conversation = get_or_create_conversation(session=session, channel="webchat", external_id="state-test")
+        open_handoff(session=session, conversation=conversation, language="ro", reason="asked", recent=[])
+    with session_scope() as session:
+        state = seen_conversation_state(session=session, channel="webchat", external_id="state-test")
+        assert state is not None and state.in_handoff and state.waiting_for_rasa
+        erase_conversation(session=session, channel="webchat", external_id="state-test")  # no held message left for other tests

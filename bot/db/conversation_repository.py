@@ -6,10 +6,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Conversation, Handoff, HandoffMessage, OutboxMessage, utcnow
+from bot.db.models import Conversation, Handoff, HandoffMessage, HeldMessage, OutboxMessage, utcnow
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,10 @@ def find_conversation(*, session: Session, channel: str, external_id: str) -> Co
 LAST_SEEN_PRECISION = dt.timedelta(minutes=1)
 
 
+def _stale(last_seen_at: dt.datetime) -> bool:
+    return utcnow() - last_seen_at >= LAST_SEEN_PRECISION
+
+
 def get_or_create_conversation(*, session: Session, channel: str, external_id: str) -> Conversation:
     """The conversation of `external_id` on `channel`, created on first contact."""
     conversation = find_conversation(session=session, channel=channel, external_id=external_id)
@@ -37,9 +41,35 @@ def get_or_create_conversation(*, session: Session, channel: str, external_id: s
         conversation = Conversation(channel=channel, external_id=external_id)
         session.add(conversation)
         session.flush()
-    elif utcnow() - conversation.last_seen_at >= LAST_SEEN_PRECISION:
+    elif _stale(conversation.last_seen_at):
         conversation.last_seen_at = utcnow()
     return conversation
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    id: int
+    public_id: str
+    language: str | None
+    in_handoff: bool
+    waiting_for_rasa: bool  # messages are held for Rasa (bot/gateway/held_messages.py)
+
+
+def seen_conversation_state(*, session: Session, channel: str, external_id: str) -> ConversationState | None:
+    """What every inbound message needs to know about an existing conversation, in one statement
+    (the gateway asks it for each message), marking it seen; None for a first contact."""
+    row = session.execute(
+        select(
+            Conversation.id, Conversation.public_id, Conversation.language, Conversation.last_seen_at,
+            exists().where(Handoff.conversation_id == Conversation.id, Handoff.status == "open"),
+            exists().where(HeldMessage.conversation_id == Conversation.id),
+        ).where(Conversation.channel == channel, Conversation.external_id == external_id)
+    ).first()
+    if row is None:
+        return None
+    if _stale(row[3]):
+        session.execute(update(Conversation).where(Conversation.id == row[0]).values(last_seen_at=utcnow()))
+    return ConversationState(row[0], row[1], row[2], bool(row[4]), bool(row[5]))
 
 
 def find_by_public_id(*, session: Session, public_id: str) -> Conversation | None:

@@ -26,6 +26,7 @@ from bot.db.conversation_repository import (
     latest_closed_handoff,
     open_handoff,
     open_handoff_for,
+    seen_conversation_state,
 )
 from bot.db.held_message_repository import has_held, hold
 from bot.db.inbound_repository import mark_handled, update_being_handled
@@ -79,6 +80,11 @@ class Route:
 
 def _route(inbound: Inbound, message: str, handled_update: int | None) -> Route:
     with session_scope() as session:
+        state = seen_conversation_state(session=session, channel=inbound.channel, external_id=inbound.external_id)
+        if state is not None and not state.in_handoff:  # most messages: one statement
+            return Route(state.public_id, state.language or normalise_code(inbound.language_hint) or DEFAULT_LANGUAGE,
+                         in_handoff=False, first_in_handoff=False, conversation_id=state.id,
+                         waiting_for_rasa=state.waiting_for_rasa)
         conversation = get_or_create_conversation(
             session=session, channel=inbound.channel, external_id=inbound.external_id
         )
