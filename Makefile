@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 UV_VERSION := 0.13.9
 MODEL := models/drom.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml bot/rasa_policy.py $(shell find nlu_data bot/nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 

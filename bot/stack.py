@@ -115,7 +115,7 @@ class Stack:
         self._spawn(
             "actions",
             [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_server_port)],
-            env,
+            {**env, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk listens on every address unless told
         )
         checks = {"actions": f"http://127.0.0.1:{s.action_server_port}/health"}
         for index, url in enumerate(self.rasa_urls):

@@ -196,3 +196,21 @@ def test_forget_erases_the_conversation_here_and_in_rasa(stack: str, stack_setti
                                                          "(family doctor), school places and settled status. "
                                                          "It is free. A community champion who speaks your "
                                                          "language can help you too.")[:20])
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses listening on `port` (IPv4 and IPv6), from the kernel's socket tables."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as handle:
+            for line in list(handle)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+    return found
+
+
+def test_rasa_and_the_action_server_listen_on_loopback_only(stack: str, stack_settings) -> None:  # type: ignore[no-untyped-def]
+    for port in (stack_settings.action_server_port, stack_settings.rasa_port):
+        assert _listening_addresses(port) == {"0100007F"}, f"port {port} must listen on 127.0.0.1 only"
