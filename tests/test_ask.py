@@ -29,6 +29,7 @@ def test_ask_json_reads_one_message_per_line(project_root: Path) -> None:
 
 
 def test_ask_takes_messages_as_arguments_and_prints_for_people(project_root: Path) -> None:
-    result = ask(project_root, "Cum aplic pentru settled status?")
+    result = ask(project_root, "Cum aplic pentru settled status?", "school")
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("> Cum aplic pentru settled status?\n") and "https://" in result.stdout
+    assert "> school\nChoose a question:\n[Get a school place] [School age]" in result.stdout  # a bare topic lists its questions

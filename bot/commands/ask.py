@@ -30,6 +30,11 @@ def answer_for(parse: Parse, language: str) -> list[replies.Reply]:
         return faq_replies(parse.faq, language) or [replies.dont_know(language)]
     if parse.intent == "greet":
         return [replies.welcome(language), replies.topic_menu(language)]
+    if parse.intent.startswith("topic."):
+        topic = parse.intent.removeprefix("topic.")
+        with session_scope() as session:
+            keys = list_keys(session=session, topic=topic)
+        return [replies.topic_questions(language, topic, keys)]
     if parse.intent == "change_language":
         named = language_named_in(parse.text)
         return [replies.language_changed(named)] if named else [replies.choose_language(language)]
@@ -52,7 +57,8 @@ async def ask_all(model: NluModel, messages: Iterable[str], as_json: bool) -> No
         language = resolve_language(
             current=None, chosen=False, detection=parse.detection, hint=None, threshold=threshold
         )
-        answer = "\n\n".join(reply.text for reply in answer_for(parse, language))
+        answers = answer_for(parse, language)
+        answer = "\n\n".join(reply.text for reply in answers)
         if as_json:
             record = {
                 "text": text,
@@ -65,7 +71,8 @@ async def ask_all(model: NluModel, messages: Iterable[str], as_json: bool) -> No
             }
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            print(f"> {text}\n{answer}\n", flush=True)
+            buttons = " ".join(f"[{button.title}]" for reply in answers for button in reply.buttons)
+            print(f"> {text}\n{answer}\n" + (f"{buttons}\n" if buttons else ""), flush=True)
 
 
 def main(args: argparse.Namespace) -> int:
