@@ -13,9 +13,8 @@ from actions.handoff import start_handoff
 from actions.threaded_action import ThreadedAction
 from bot import replies
 from bot.clarification import clarification_candidates
-from bot.db.faq_repository import list_keys
 from bot.db.insights_repository import record_question, record_unanswered
-from bot.faq_answers import faq_replies
+from bot.faq_answers import faq_replies, topic_questions
 from bot.db.session import session_scope
 
 MISSES_BEFORE_OFFER = 2
@@ -58,9 +57,7 @@ class ActionShowMenu(ThreadedAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         topic = next(tracker.get_latest_entity_values("topic"), None) or intent.removeprefix("topic.")
         if topic in replies.TOPICS:
-            with session_scope() as session:
-                keys = list_keys(session=session, topic=topic)
-            send(dispatcher, replies.topic_questions(turn.language, topic, keys))
+            send(dispatcher, topic_questions(topic, turn.language))
         else:
             send(dispatcher, replies.topic_menu(turn.language))
         return turn.events()

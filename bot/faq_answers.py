@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import replies
 from bot.db.faq_editor_repository import audio_of
-from bot.db.faq_repository import get_published_answer
+from bot.db.faq_repository import get_published_answer, list_keys
 from bot.db.session import session_scope
 from bot.settings import DEFAULT_LANGUAGE
 
@@ -19,6 +19,13 @@ def faq_replies(key: str, language: str) -> list[replies.Reply] | None:
     if fallback is None:
         return None
     return [replies.answer_not_translated(language), replies.faq_answer(language, fallback)]
+
+
+def topic_questions(topic: str, language: str) -> replies.Reply:
+    """The buttons of one topic's questions, in catalogue order."""
+    with session_scope() as session:
+        keys = list_keys(session=session, topic=topic)
+    return replies.topic_questions(language, topic, keys)
 
 
 def recorded_answer(key: str, language: str) -> tuple[str, str, bytes] | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from bot import replies
 from bot.db.faq_repository import list_keys
 from bot.db.session import session_scope
-from bot.faq_answers import faq_replies
+from bot.faq_answers import faq_replies, topic_questions
 from bot.language_choice import resolve_language
 from bot.languages import language_named_in
 from bot.nlu_model import NluModel, Parse
@@ -31,10 +31,7 @@ def answer_for(parse: Parse, language: str) -> list[replies.Reply]:
     if parse.intent == "greet":
         return [replies.welcome(language), replies.topic_menu(language)]
     if parse.intent.startswith("topic."):
-        topic = parse.intent.removeprefix("topic.")
-        with session_scope() as session:
-            keys = list_keys(session=session, topic=topic)
-        return [replies.topic_questions(language, topic, keys)]
+        return [topic_questions(parse.intent.removeprefix("topic."), language)]
     if parse.intent == "change_language":
         named = language_named_in(parse.text)
         return [replies.language_changed(named)] if named else [replies.choose_language(language)]

@@ -4,7 +4,7 @@ scikit-learn 1.1's `TfidfTransformer.transform` checks it is fitted with `hasatt
 and `idf_` is a property that sums the whole (n-grams × n-grams) diagonal matrix; it then
 multiplies by that matrix. On one short message that is most of the language identifier's time
 (about 1.5 ms a parse). `FastTfidf` keeps the IDF vector once and scales the counts in place:
-the same numbers (tests/test_language_identifier.py checks it against the fitted pipeline).
+the same numbers (tests/test_nlu_fast_paths.py checks it against the fitted pipeline).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import normalize
+
+from bot.nlu.sparse_rows import one_row
 
 
 class FastTfidf:
@@ -53,11 +55,5 @@ class FastTfidfUnion:
         blocks = [part.transform(texts) for part in self._parts]
         if len(texts) != 1:
             return self._classifier.predict_proba(sp.hstack(blocks, format="csr"))
-        offsets = np.cumsum([0] + [block.shape[1] for block in blocks])
-        row = sp.csr_matrix(  # one message (every parse): side by side without SciPy's general stacking
-            (np.concatenate([b.data for b in blocks]),
-             np.concatenate([b.indices + offset for b, offset in zip(blocks, offsets)]),
-             np.array([0, sum(b.nnz for b in blocks)])),
-            shape=(1, int(offsets[-1])),
-        )
+        row = one_row(blocks)  # one message: every parse (bot/nlu/sparse_rows.py)
         return self._classifier.predict_proba(row)
