@@ -1,4 +1,4 @@
-# One image for Drom's three processes (the gateway, Rasa and the action server) and for its one-shot
+# One image for Drom's processes (the gateway, and Rasa with Drom's actions inside) and for its one-shot
 # commands (`python -m bot db upgrade`, `users create`, `handoff list`, ...). docker-compose.yml picks the
 # process with `command:`; docs/deploy.md ("Docker Compose") explains the layout.
 #
@@ -45,5 +45,5 @@ RUN rasa train --config config.yml --domain domain.yml --data nlu_data --out mod
     && rm -rf .rasa/cache
 
 # The gateway by default; docker-compose.yml sets the command of every other service.
-EXPOSE 8000 5005 5055
+EXPOSE 8000 5005
 CMD ["python", "-m", "bot", "serve"]

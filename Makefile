@@ -19,7 +19,7 @@ export SQLALCHEMY_WARN_20 := 1
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-run: install locales db $(MODEL) ## Start Rasa, the action server and the gateway (Ctrl-C stops all three)
+run: install locales db $(MODEL) ## Start Rasa (with Drom's actions inside) and the gateway (Ctrl-C stops both)
 	$(PY) -m bot run
 
 test: install locales db $(MODEL) chromium redis ## Run every test (pytest), including rasa data validate, the NLU evaluation, the console in Chromium and two Rasa instances with Redis

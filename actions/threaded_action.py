@@ -1,6 +1,6 @@
 """The base of Drom's actions: their work runs in a worker thread.
 
-rasa-sdk awaits `run` on the action server's one event loop. Drom's actions read and write the
+Rasa awaits `run` on its one event loop (the actions run inside Rasa, bot/rasa_actions.py). Drom's actions read and write the
 database synchronously (SQLAlchemy), so a plain `run` would stop every other conversation's
 action while one waits on the database; `asyncio.to_thread` keeps the loop serving.
 """

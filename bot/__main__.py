@@ -14,7 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Drom's command line.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("run", help="start Rasa, the action server and the gateway (what `make run` does)")
+    commands.add_parser("run", help="start Rasa and the gateway (what `make run` does)")
     commands.add_parser("serve", help="start only the gateway (web chat and API)")
 
     db = commands.add_parser("db", help="the database")

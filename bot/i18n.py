@@ -1,7 +1,7 @@
 """Translations of Drom's fixed strings (gettext catalogues under locales/, managed with Babel).
 
 The language is always passed explicitly (`gettext_for(language)`), never installed process-wide:
-the gateway and the action server serve many people in different languages at once.
+the gateway and Rasa's actions serve many people in different languages at once.
 """
 
 from __future__ import annotations

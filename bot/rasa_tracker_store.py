@@ -1,7 +1,7 @@
 """Rasa's tracker store: each conversation's last few turns, in PostgreSQL or (on SQLite) in memory.
 
 Why a window: Rasa reads, replays and writes the whole tracker on every message, and sends all of
-it to the action server, so without a limit every message costs more than the one before (on this
+it to every action, so without a limit every message costs more than the one before (on this
 machine Rasa's CPU per message went from 25 ms in a six-message conversation to 56 ms at sixty).
 Drom's dialogue needs no more than the current turn and the slots (every rule is one intent and one
 action), and the champion's transcript takes the last ten lines. So on every save the tracker is

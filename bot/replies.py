@@ -1,6 +1,6 @@
 """What Drom says, in the person's language: the one place replies are composed.
 
-The action server, the gateway and `python -m bot ask` all build their messages here, so every
+The actions, the gateway and `python -m bot ask` all build their messages here, so every
 channel gets the same words and the same buttons. Buttons use Rasa's payload syntax
 (`/intent{"entity": "value"}`) so any channel can render them and send them back.
 """

@@ -109,7 +109,6 @@ class Settings:
     port: int
     rasa_url: str  # one Rasa instance, or several separated by commas (see `rasa_urls`)
     rasa_timeout_seconds: float
-    action_server_port: int
     rasa_port: int
     model_path: Path
     locales_dir: Path
@@ -143,7 +142,6 @@ def load_settings() -> Settings:
         port=_int("DROM_PORT", 8000),
         rasa_url=_rasa_url(rasa_port),
         rasa_timeout_seconds=_float("RASA_TIMEOUT_SECONDS", 10.0),
-        action_server_port=_int("ACTION_SERVER_PORT", 5055),
         rasa_port=rasa_port,
         model_path=Path(os.environ.get("DROM_MODEL") or PROJECT_ROOT / "models" / "drom.tar.gz"),
         locales_dir=PROJECT_ROOT / "locales",

@@ -1,4 +1,4 @@
-"""Starting and stopping Drom's three processes: Rasa, the action server and the gateway.
+"""Starting and stopping Drom's processes: Rasa (with Drom's actions inside) and the gateway.
 
 Used by `python -m bot run` (and so `make run`), by the end-to-end tests and by benchmarks.
 """
@@ -94,14 +94,13 @@ class Stack:
         )
 
     def start(self, timeout_seconds: float = 180.0) -> None:
-        """Start the action server, the Rasa instances and the gateway, and wait until each answers;
-        raises StackError if one does not."""
+        """Start the Rasa instances (each runs Drom's actions, bot/rasa_actions.py) and the gateway,
+        and wait until each answers; raises StackError if one does not."""
         if not self.settings.model_path.exists():
             raise StackError(f"No trained model at {self.settings.model_path}. Run `make train`.")
         s = self.settings
         env = {
             **os.environ,
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{s.action_server_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "DATABASE_URL": s.database_url,
@@ -112,12 +111,7 @@ class Stack:
             **_channel_environment(s),
         }
         python = sys.executable
-        self._spawn(
-            "actions",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_server_port)],
-            {**env, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk listens on every address unless told
-        )
-        checks = {"actions": f"http://127.0.0.1:{s.action_server_port}/health"}
+        checks: dict[str, str] = {}
         for index, url in enumerate(self.rasa_urls):
             self._spawn(
                 self.rasa_name(index),

@@ -99,14 +99,13 @@ def stack_settings(database: str) -> Settings:
             "port": free_port(),
             "rasa_port": rasa_port,
             "rasa_url": f"http://127.0.0.1:{rasa_port}",
-            "action_server_port": free_port(),
         }
     )
 
 
 @pytest.fixture(scope="session")
 def stack(stack_settings: Settings) -> Iterator[str]:
-    """Rasa, the action server and the gateway, really running; yields the gateway's URL."""
+    """Rasa (running Drom's actions) and the gateway, really running; yields the gateway's URL."""
     from bot.stack import Stack
 
     running = Stack(settings=stack_settings, log_dir=_TMP / "logs")

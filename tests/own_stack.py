@@ -22,7 +22,7 @@ def own_stack(base: Settings, folder: Path, database_url: str, **changes: Any) -
     upgrade(database_url)
     rasa_port = free_port()
     settings = dataclasses.replace(base, database_url=database_url, port=free_port(), rasa_port=rasa_port,
-                                   rasa_url=f"http://127.0.0.1:{rasa_port}", action_server_port=free_port(),
+                                   rasa_url=f"http://127.0.0.1:{rasa_port}",
                                    **changes)
     running = Stack(settings=settings, log_dir=folder / "logs")
     running.start()

@@ -1,4 +1,4 @@
-"""Whole conversations through the web chat API, with Rasa, the action server and the gateway running."""
+"""Whole conversations through the web chat API, with Rasa (running Drom's actions) and the gateway running."""
 
 from __future__ import annotations
 
@@ -211,6 +211,5 @@ def _listening_addresses(port: int) -> set[str]:
     return found
 
 
-def test_rasa_and_the_action_server_listen_on_loopback_only(stack: str, stack_settings) -> None:  # type: ignore[no-untyped-def]
-    for port in (stack_settings.action_server_port, stack_settings.rasa_port):
-        assert _listening_addresses(port) == {"0100007F"}, f"port {port} must listen on 127.0.0.1 only"
+def test_rasa_listens_on_loopback_only(stack: str, stack_settings) -> None:  # type: ignore[no-untyped-def]
+    assert _listening_addresses(stack_settings.rasa_port) == {"0100007F"}, "Rasa must listen on 127.0.0.1 only"

@@ -120,8 +120,8 @@ def rasa_services() -> dict[str, dict]:
 
 
 def test_the_compose_file_has_the_layout_of_docs_deploy() -> None:
-    assert {"postgres", "redis", "migrate", "actions", "rasa1", "rasa2", "gateway", PROXY} <= set(SERVICES)
-    assert set(DROM_SERVICES) == {"migrate", "actions", "gateway"} | set(rasa_services())
+    assert {"postgres", "redis", "migrate", "rasa1", "rasa2", "gateway", PROXY} <= set(SERVICES)
+    assert set(DROM_SERVICES) == {"migrate", "gateway"} | set(rasa_services()), "Rasa runs the actions: no action server"
     builders = [name for name, s in SERVICES.items() if "build" in s]
     assert builders == ["migrate"], "the Drom image is built once, by `migrate`; the others use it"
 
@@ -178,8 +178,7 @@ def test_each_command_runs_a_module_that_exists(name: str) -> None:
 
 
 def test_commands_match_the_systemd_units() -> None:
-    units = {"actions": "drom-actions.service", "gateway": "drom-gateway.service",
-             "rasa1": "drom-rasa@.service"}
+    units = {"gateway": "drom-gateway.service", "rasa1": "drom-rasa@.service"}
     for name, unit in units.items():
         compose_args = command(SERVICES[name])[1:]
         unit_args = systemd_exec_start(unit)[1:]
@@ -216,27 +215,22 @@ def test_healthchecks_ask_each_process_on_its_own_port() -> None:
     url = urlsplit(healthcheck_url(gateway))
     assert (url.path, str(url.port)) == ("/healthcheck", environment(gateway)["DROM_PORT"])
     assert environment(gateway)["DROM_HOST"] == "0.0.0.0"
-    actions = SERVICES["actions"]
-    url = urlsplit(healthcheck_url(actions))
-    assert (url.path, str(url.port)) == ("/health", option(command(actions), "--port"))
     for service in rasa_services().values():
         url = urlsplit(healthcheck_url(service))
         assert (url.path, str(url.port)) == ("/status", option(command(service), "--port"))
 
 
-def test_the_gateway_reaches_every_rasa_instance_and_they_share_locks_and_actions() -> None:
+def test_the_gateway_reaches_every_rasa_instance_and_they_share_locks() -> None:
     gateway = environment(SERVICES["gateway"])
     listed = [urlsplit(url.strip()) for url in gateway["RASA_URL"].split(",")]
     assert {(u.hostname, str(u.port)) for u in listed} == {
         (name, option(command(s), "--port")) for name, s in rasa_services().items()
     }, "RASA_URL must list every Rasa service (docs/deploy.md: scaling Rasa)"
     assert len(rasa_services()) >= 2 and gateway.get("REDIS_URL")
-    actions_port = option(command(SERVICES["actions"]), "--port")
     for name, service in rasa_services().items():
         env = environment(service)
         assert urlsplit(env["REDIS_URL"]).hostname == "redis", name
         assert env["REDIS_URL"] == gateway["REDIS_URL"]
-        assert env["ACTION_ENDPOINT_URL"] == f"http://actions:{actions_port}/webhook", name
         assert service["depends_on"]["redis"] == {"condition": "service_healthy"}
 
 

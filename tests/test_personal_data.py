@@ -132,7 +132,7 @@ def test_the_retention_command_erases_rasa_too_and_logs_only_counts(stack: str, 
 @pytest.mark.stack
 def test_no_message_text_or_channel_id_reaches_the_logs(stack: str) -> None:
     """Everything a person writes (a name, a phone number, a question, a handoff) stays out of the
-    logs of Rasa, the action server and the gateway."""
+    logs of Rasa and the gateway."""
     from tests.conftest import _TMP
 
     user = "log-scan-7731"

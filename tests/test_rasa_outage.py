@@ -113,7 +113,7 @@ def test_only_one_gateway_retries_a_held_message_until_its_lease_runs_out() -> N
 
 
 def test_a_message_rasa_answers_with_nothing_is_kept_too(stack_settings, rasa) -> None:  # type: ignore[no-untyped-def]
-    """Rasa answers nothing when its action server is down: that is no answer for the person either."""
+    """Rasa answers nothing when an action fails: that is no answer for the person either."""
     user = f"outage-{uuid.uuid4().hex[:8]}"
     rasa.silent = True
     with gateway(stack_settings, rasa, handoff_after=600) as client:

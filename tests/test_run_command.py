@@ -1,4 +1,4 @@
-"""`python -m bot run` (what `make run` ends with): starts three servers, and Ctrl-C stops them all."""
+"""`python -m bot run` (what `make run` ends with): starts Rasa and the gateway, and Ctrl-C stops both."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ def test_run_prints_the_web_chat_and_ctrl_c_stops_everything(project_root: Path,
         "DATABASE_URL": database,
         "DROM_PORT": str(port),
         "RASA_PORT": str(free_port()),
-        "ACTION_SERVER_PORT": str(free_port()),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], cwd=project_root, env=env, stdout=subprocess.PIPE, text=True
@@ -51,7 +50,7 @@ def test_run_prints_the_web_chat_and_ctrl_c_stops_everything(project_root: Path,
         children = subprocess.run(
             ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
         ).stdout.split()
-        assert len(children) == 3
+        assert len(children) == 2  # Rasa (running the actions) and the gateway
 
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0

@@ -1,5 +1,5 @@
 """Drom on Telegram, end to end: the real python-telegram-bot against a fake Bot API on 127.0.0.1,
-with Rasa, the action server and the gateway really running."""
+with Rasa (running Drom's actions) and the gateway really running."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Drom on WhatsApp, end to end: signed webhooks into the gateway, answers out to a fake Graph API
-on 127.0.0.1, with Rasa, the action server and the gateway really running."""
+on 127.0.0.1, with Rasa (running Drom's actions) and the gateway really running."""
 
 from __future__ import annotations
 

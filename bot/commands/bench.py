@@ -100,10 +100,10 @@ def main(args: argparse.Namespace) -> int:
             rasa_port = free_port()
             settings = dataclasses.replace(
                 load_settings(), database_url=url, port=free_port(), rasa_port=rasa_port,
-                rasa_url=f"http://127.0.0.1:{rasa_port}", action_server_port=free_port(),
+                rasa_url=f"http://127.0.0.1:{rasa_port}",
             )
             stack = Stack(settings=settings, log_dir=Path(tmp) / "logs")
-            print("Starting Rasa, the action server and the gateway ...", flush=True)
+            print("Starting Rasa and the gateway ...", flush=True)
             stack.start()
             try:
                 pids = {name: process.pid for name, process in stack.processes.items()}

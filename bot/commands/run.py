@@ -1,4 +1,4 @@
-"""`python -m bot run`: start Rasa, the action server and the gateway; Ctrl-C stops all three."""
+"""`python -m bot run`: start Rasa (with Drom's actions inside) and the gateway; Ctrl-C stops both."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ def _has_accounts() -> bool:
 
 def main(args: argparse.Namespace) -> int:
     stack = Stack(settings=load_settings(), log_dir=PROJECT_ROOT / "var" / "log")
-    # Ctrl-C (even when started from a shell that ignores SIGINT in the background) and SIGTERM stop all three.
+    # Ctrl-C (even when started from a shell that ignores SIGINT in the background) and SIGTERM stop both.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    print("Starting Rasa, the action server and the gateway (logs in var/log/) ...", flush=True)
+    print("Starting Rasa and the gateway (logs in var/log/) ...", flush=True)
     try:
         stack.start()
         print(f"Drom is running. Local web chat: {stack.gateway_url}/  (Ctrl-C stops everything)", flush=True)

@@ -4,7 +4,7 @@
 2. The person's conversation is found or created; Rasa only ever sees its random public id.
 3. While a handoff is open, the message goes to the champion's transcript, not to Rasa.
 4. Otherwise Rasa answers, and its text and buttons are returned for the channel to render.
-   When Rasa cannot (it is down, or it answers nothing because its action server is down), the
+   When Rasa cannot (it is down, or it answers nothing because an action failed), the
    message is held and answered later (bot/gateway/held_messages.py); so are the conversation's
    next messages until then, to keep their order.
 """
@@ -205,7 +205,7 @@ class Gateway:
             answers = await self._rasa.send(sender=route.public_id, message=message, metadata=metadata)
         except RasaUnavailable:
             answers = []
-        if not answers:  # Rasa is down, or answered nothing because its action server is
+        if not answers:  # Rasa is down, or answered nothing because an action failed
             await run_in_threadpool(_hold, route.conversation_id, message, metadata, update_being_handled())
             return [replies.held_for_later(route.language).as_dict()]
         return answers

@@ -68,7 +68,7 @@ async def _send_in_order(rasa: RasaClient, waiting: list[Held]) -> tuple[int, li
             answers = await rasa.send(sender=held.public_id, message=held.message, metadata=held.metadata)
         except RasaUnavailable:
             answers = []
-        if not answers:  # still down, or its action server is
+        if not answers:  # still down, or an action failed
             return answered, waiting[answered:]
         await run_in_threadpool(_answered, held, answers)
     return len(waiting), []

@@ -1,7 +1,7 @@
 """A stand-in for Rasa that can be switched off and on: while "up" it forwards every request to
 the real Rasa server of the test stack; while "down" it answers 503, as a Rasa behind a proxy does
 when the process has died; while "silent" it answers the REST channel with no messages, as Rasa
-does when its action server is down (Rasa logs the failed action and carries on). Runs on
+does when an action fails (Rasa logs the failed action and carries on). Runs on
 127.0.0.1 (tests/fakes/background_server.py)."""
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def _setting(result: dict) -> list[str]:
                f"--think {result['think_seconds']:g}")
     return [
         f"`{command}` on {m['cores']} cores, {m['memory_gib']} GiB, {m['platform']}.", "",
-        "The real stack (Rasa, the action server and the gateway as processes, SQLite), Telegram long-polling a "
+        "The real stack (Rasa, running Drom's actions, and the gateway as processes, SQLite), Telegram long-polling a "
         "fake Bot API and WhatsApp webhooks signed and posted to the gateway, fakes on 127.0.0.1. "
         f"{result['people']} people, half on each channel, the five languages in turn, one realistic conversation "
         f"each, {result['think_seconds']:g} s thinking on average, for {result['seconds']:g} s (finished after "

@@ -1,6 +1,6 @@
 """One load run: the real stack with both channels on their fakes, N people for T seconds, the audit.
 
-The stack (bot.stack: Rasa, the action server and the gateway as processes) gets a fresh SQLite
+The stack (bot.stack: Rasa, running Drom's actions, and the gateway as processes) gets a fresh SQLite
 database in a temporary folder and free ports; Telegram long-polls a fake Bot API and WhatsApp
 sends to a fake Graph API, both on 127.0.0.1 in this process. Half the people use each channel,
 the languages taken in turn.
@@ -161,7 +161,7 @@ def run_load(options: LoadOptions) -> dict:
                 rasa_port = free_port()
                 settings = dataclasses.replace(
                     load_settings(), database_url=url, port=free_port(), rasa_port=rasa_port,
-                    rasa_url=f"http://127.0.0.1:{rasa_port}", action_server_port=free_port(),
+                    rasa_url=f"http://127.0.0.1:{rasa_port}",
                 )
                 stack = Stack(settings=settings, log_dir=Path(tmp) / "logs")
                 stack.start()
