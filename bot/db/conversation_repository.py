@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Conversation, Handoff, HandoffMessage, HeldMessage, OutboxMessage, utcnow
@@ -55,16 +55,18 @@ class ConversationState:
     waiting_for_rasa: bool  # messages are held for Rasa (bot/gateway/held_messages.py)
 
 
+# Built once: the gateway runs it for every inbound message.
+_SEEN_STATE = select(
+    Conversation.id, Conversation.public_id, Conversation.language, Conversation.last_seen_at,
+    exists().where(Handoff.conversation_id == Conversation.id, Handoff.status == "open"),
+    exists().where(HeldMessage.conversation_id == Conversation.id),
+).where(Conversation.channel == bindparam("channel"), Conversation.external_id == bindparam("external_id"))
+
+
 def seen_conversation_state(*, session: Session, channel: str, external_id: str) -> ConversationState | None:
     """What every inbound message needs to know about an existing conversation, in one statement
     (the gateway asks it for each message), marking it seen; None for a first contact."""
-    row = session.execute(
-        select(
-            Conversation.id, Conversation.public_id, Conversation.language, Conversation.last_seen_at,
-            exists().where(Handoff.conversation_id == Conversation.id, Handoff.status == "open"),
-            exists().where(HeldMessage.conversation_id == Conversation.id),
-        ).where(Conversation.channel == channel, Conversation.external_id == external_id)
-    ).first()
+    row = session.execute(_SEEN_STATE, {"channel": channel, "external_id": external_id}).first()
     if row is None:
         return None
     if _stale(row[3]):

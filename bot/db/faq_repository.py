@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from bot.content import Content
-from bot.db.models import FaqAnswer, FaqAnswerRevision, FaqQuestion, utcnow
+from bot.db.models import FaqAnswer, FaqAnswerRevision, FaqAudio, FaqQuestion, utcnow
 
 SEED_AUTHOR = "content files"
 
@@ -25,25 +25,25 @@ class PublishedAnswer:
     has_audio: bool = False
 
 
+# Built once: every FAQ answer runs it. One statement, whether a recording exists included.
+_PUBLISHED_ANSWER = (
+    select(
+        FaqQuestion.key, FaqAnswer.language, FaqAnswer.published_text.label("text"), FaqQuestion.source_name,
+        FaqQuestion.source_url, FaqQuestion.checked_on,
+        exists().where(FaqAudio.answer_id == FaqAnswer.id).label("has_audio"),
+    )
+    .join(FaqQuestion, FaqAnswer.question_id == FaqQuestion.id)
+    .where(FaqQuestion.key == bindparam("key"), FaqAnswer.language == bindparam("language"),
+           FaqAnswer.published_text.is_not(None))
+)
+
+
 def get_published_answer(*, session: Session, key: str, language: str) -> PublishedAnswer | None:
     """The live answer to `key` in `language`, or None when there is no published one."""
-    row = session.execute(
-        select(FaqAnswer, FaqQuestion)
-        .join(FaqQuestion, FaqAnswer.question_id == FaqQuestion.id)
-        .where(FaqQuestion.key == key, FaqAnswer.language == language, FaqAnswer.published_text.is_not(None))
-    ).first()
+    row = session.execute(_PUBLISHED_ANSWER, {"key": key, "language": language}).first()
     if row is None:
         return None
-    answer, question = row
-    return PublishedAnswer(
-        key=question.key,
-        language=answer.language,
-        text=answer.published_text,
-        source_name=question.source_name,
-        source_url=question.source_url,
-        checked_on=question.checked_on,
-        has_audio=answer.audio is not None,
-    )
+    return PublishedAnswer(**{**row._mapping, "has_audio": bool(row.has_audio)})
 
 
 def list_keys(*, session: Session, topic: str | None = None) -> list[str]:
