@@ -58,6 +58,9 @@ class NluModel:
         _quieten_rasa()
         from rasa.core.agent import Agent
 
+        from bot import rasa_graph_runner
+
+        rasa_graph_runner.install()  # the graph runs as in the Rasa server
         self._agent = Agent.load(str(model_path))
         self.faq_keys = frozenset(faq_keys)
 

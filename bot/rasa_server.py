@@ -1,6 +1,7 @@
 """`python -m bot.rasa_server run ...`: Rasa's own command line, with Drom's actions inside and a few speed fixes.
 
-Drom's custom actions run in Rasa's own process (bot/rasa_actions.py says why and how).
+Drom's custom actions run in Rasa's own process (bot/rasa_actions.py says why and how), and the
+model's graph runs without dask's scheduler (bot/rasa_graph_runner.py).
 
 Rasa 3.6 checks every action server response with `jsonschema.validate(result, schema)`. With
 jsonschema 4.17 (the newest Rasa allows) that call first checks the *schema* against the 2020-12
@@ -29,7 +30,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
-from bot import rasa_actions
+from bot import rasa_actions, rasa_graph_runner
 from bot.memory import freeze_startup_objects
 
 _resolve_by_type_in_rasa = Event.resolve_by_type
@@ -73,9 +74,10 @@ async def _load_agent_then_freeze(*args: Any, **kwargs: Any) -> Any:
 
 
 def install() -> None:
-    """Run the actions in this process, swap in the cached validator and event lookup, and freeze
-    the loaded model (idempotent)."""
+    """Run the actions in this process and the graph in order, swap in the cached validator and
+    event lookup, and freeze the loaded model (idempotent)."""
     rasa_actions.install()
+    rasa_graph_runner.install()
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
     rasa.core.run.load_agent_on_start = _load_agent_then_freeze

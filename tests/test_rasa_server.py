@@ -46,3 +46,39 @@ def test_the_loaded_model_is_frozen_out_of_garbage_collection() -> None:
         assert gc.get_freeze_count() > 100_000  # the model's objects are no longer scanned
     finally:
         gc.unfreeze()
+
+
+def test_the_graph_runs_in_order_with_the_results_dask_gives(nlu_model) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from rasa.core.channels.channel import UserMessage
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa_graph_runner import InOrderGraphRunner
+
+    processor = nlu_model._agent.processor
+    in_order = processor.graph_runner
+    assert isinstance(in_order, InOrderGraphRunner)
+    with_dask = DaskGraphRunner.__new__(DaskGraphRunner)
+    with_dask.__dict__.update({k: v for k, v in in_order.__dict__.items() if k != "_orders"})
+
+    def both(run):  # type: ignore[no-untyped-def]
+        results = []
+        for runner in (with_dask, in_order):
+            processor.graph_runner = runner
+            results.append(run())
+        processor.graph_runner = in_order
+        return results
+
+    for text in ("How do I register with a GP?", "ako sa zaregistrujem u doktora", "šukar", "🙂", ""):
+        dask_parse, in_order_parse = both(lambda: asyncio.run(processor.parse_message(UserMessage(text))))
+        assert in_order_parse == dask_parse and in_order_parse["intent"]["name"]
+        tracker = DialogueStateTracker.from_events("graph-test", [
+            ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+            UserUttered(text, intent=in_order_parse["intent"], parse_data=in_order_parse),
+        ], slots=processor.domain.slots)
+        dask_next, in_order_next = both(lambda: processor._predict_next_with_tracker(tracker))
+        assert (in_order_next.policy_name, in_order_next.probabilities) == (dask_next.policy_name, dask_next.probabilities)
+        assert max(in_order_next.probabilities) > 0.5
