@@ -20,6 +20,7 @@ class SwitchableRasa(BackgroundServer):
         self.up = False
         self.silent = False
         self.requests_while_down = 0
+        self.refused_senders: list[str] = []  # the REST channel's `sender` of each message refused while down
         self._rasa_url = rasa_url
 
         async def forward(request: Request) -> Response:
@@ -27,6 +28,8 @@ class SwitchableRasa(BackgroundServer):
                 return Response("[]", media_type="application/json")
             if not self.up:
                 self.requests_while_down += 1
+                if request.url.path == "/webhooks/rest/webhook":
+                    self.refused_senders.append(str((await request.json()).get("sender")))
                 return Response("Rasa is down", status_code=503)
             async with httpx.AsyncClient(base_url=self._rasa_url, timeout=30) as client:
                 answer = await client.request(request.method, request.url.path, content=await request.body(),
