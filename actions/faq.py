@@ -12,7 +12,7 @@ from actions.conversation_turn import begin_turn, greet_if_first, remember_langu
 from actions.handoff import start_handoff
 from actions.threaded_action import ThreadedAction
 from bot import replies
-from bot.clarification import clarification_candidates
+from bot.clarification import TOPIC_PREFIX, clarification_candidates
 from bot.db.insights_repository import record_question, record_unanswered
 from bot.faq_answers import faq_replies, topic_questions
 from bot.db.session import session_scope
@@ -55,7 +55,7 @@ class ActionShowMenu(ThreadedAction):
         turn = begin_turn(tracker)
         remember_language(tracker, turn)
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        topic = next(tracker.get_latest_entity_values("topic"), None) or intent.removeprefix("topic.")
+        topic = next(tracker.get_latest_entity_values("topic"), None) or intent.removeprefix(TOPIC_PREFIX)
         if topic in replies.TOPICS:
             send(dispatcher, topic_questions(topic, turn.language))
         else:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable
 
 from bot import replies
+from bot.clarification import TOPIC_PREFIX
 from bot.db.faq_repository import list_keys
 from bot.db.session import session_scope
 from bot.faq_answers import faq_replies, topic_questions
@@ -30,8 +31,8 @@ def answer_for(parse: Parse, language: str) -> list[replies.Reply]:
         return faq_replies(parse.faq, language) or [replies.dont_know(language)]
     if parse.intent == "greet":
         return [replies.welcome(language), replies.topic_menu(language)]
-    if parse.intent.startswith("topic."):
-        return [topic_questions(parse.intent.removeprefix("topic."), language)]
+    if parse.intent.startswith(TOPIC_PREFIX):
+        return [topic_questions(parse.intent.removeprefix(TOPIC_PREFIX), language)]
     if parse.intent == "change_language":
         named = language_named_in(parse.text)
         return [replies.language_changed(named)] if named else [replies.choose_language(language)]
