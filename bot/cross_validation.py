@@ -32,6 +32,13 @@ def pool() -> list[Example]:
     return examples
 
 
+def held_out_only(predictions: dict[str, list[Prediction]]) -> dict[str, list[Prediction]]:
+    """The cross-validated predictions of the held-out messages alone: phone-style messages,
+    against the training data's long tail of one-of-a-kind phrasings (docs/evaluation.md)."""
+    held_out = {(e.text, e.language) for e in held_out_examples()}
+    return {language: [p for p in items if (p.text, p.language) in held_out] for language, items in predictions.items()}
+
+
 def split(examples: list[Example], folds: int, seed: int = 7) -> list[list[Example]]:
     """Deal examples to `folds` folds, stratified by (language, intent), reproducibly."""
     groups: dict[tuple[str, str], list[Example]] = defaultdict(list)

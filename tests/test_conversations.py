@@ -102,8 +102,9 @@ def test_a_question_between_two_topics_asks_which_and_each_button_leads_on(stack
     chat.say("hello")
     asked = chat.say("school or doctor")
     assert asked[0]["text"] == replies.did_you_mean("en", ["topic.school", "topic.gp"]).text
-    assert [b["payload"] for b in asked[0]["buttons"]] == ['/menu{"topic": "school"}', '/menu{"topic": "gp"}', "/human_handoff"]
-    questions = chat.say(payload=asked[0]["buttons"][1]["payload"])
+    payloads = [b["payload"] for b in asked[0]["buttons"]]  # the two in the model's order, then a champion
+    assert sorted(payloads[:2]) == ['/menu{"topic": "gp"}', '/menu{"topic": "school"}'] and payloads[2:] == ["/human_handoff"]
+    questions = chat.say(payload='/menu{"topic": "gp"}')
     assert "/gp.register" in [b["payload"] for b in questions[0]["buttons"]]
     assert chat.say("and what about money")[0]["text"] != replies.dont_know_again("en").text  # asking was not a miss
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cross_validation import write_fold_data, pool, split
-from bot.evaluation import Prediction, mark_shared_spellings, scores_of
+from bot.cross_validation import held_out_only, write_fold_data, pool, split
+from bot.evaluation import Prediction, held_out_examples, mark_shared_spellings, scores_of
 from bot.settings import Settings
 from tests.conftest import LANGUAGES
 
@@ -84,6 +84,13 @@ def test_cross_validation_folds_cover_every_message_once_and_every_language() ->
     for fold in folds:
         assert {e.language for e in fold} == set(LANGUAGES)
     assert split(examples, 5) == folds  # reproducible
+
+
+def test_cross_validation_reports_the_held_out_messages_apart_from_the_training_data() -> None:
+    held_out = held_out_examples("sk")[0]
+    training = next(e for e in pool() if e.language == "sk" and e not in held_out_examples("sk"))
+    predictions = {"sk": [Prediction(e.text, "sk", e.expected, e.expected, "sk") for e in (held_out, training)]}
+    assert [p.text for p in held_out_only(predictions)["sk"]] == [held_out.text]
 
 
 def test_cross_validation_folds_are_training_data_the_language_identifier_can_learn(tmp_path: Path) -> None:

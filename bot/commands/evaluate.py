@@ -89,5 +89,12 @@ def main(args: argparse.Namespace) -> int:
             result["languages"][row.language].update({k: v for k, v in row.as_dict().items()
                                                       if k not in ("language", "messages", "accuracy", "language_accuracy",
                                                                    "language_accuracy_strict")})
-    print(json.dumps(result) if args.json else report(scores, show_misses=args.misses))
+    text = report(scores, show_misses=args.misses)
+    if args.folds:
+        from bot.cross_validation import held_out_only
+
+        subset = scores_of(held_out_only(predictions))
+        result["held_out_messages"] = figures(subset)
+        text += "\n\nThe held-out messages alone (cross-validated like the rest):\n" + report(subset, show_misses=False)
+    print(json.dumps(result) if args.json else text)
     return 0
