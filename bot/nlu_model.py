@@ -14,10 +14,11 @@ from typing import Any
 
 from bot.clarification import clarification_candidates
 from bot.language_choice import Detection
+from bot.nlu_data_rules import GENERAL_INTENTS
 
 OUT_OF_SCOPE_INTENTS = {"out_of_scope", "nlu_fallback"}
-GENERAL_INTENTS = ("greet", "goodbye", "thank", "human_handoff", "change_language", "menu", "out_of_scope",
-                   "topic.gp", "topic.school", "topic.euss")
+# Intents Drom answers as themselves; any other non-FAQ intent is treated as out of scope.
+ANSWERED_INTENTS = {*GENERAL_INTENTS, "out_of_scope"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class NluModel:
             confidence = next(float(r["confidence"]) for r in result["intent_ranking"] if r["name"] == name)
         if name in self.faq_keys:
             return Parse(text, "faq", name, confidence, detection, clarify)
-        intent = "out_of_scope" if name in OUT_OF_SCOPE_INTENTS or name not in GENERAL_INTENTS else name
+        intent = "out_of_scope" if name in OUT_OF_SCOPE_INTENTS or name not in ANSWERED_INTENTS else name
         return Parse(text, intent, None, confidence, detection, clarify)
 
     def parse_sync(self, text: str) -> Parse:
