@@ -45,7 +45,9 @@ def example_language(message: Message) -> str | None:
     return None
 
 
-def build_pipeline(c: float) -> Pipeline:
+def build_pipeline(c: float, class_weight: dict[str, float] | None = None) -> Pipeline:
+    """Character and folded-word n-grams into a logistic regression; `class_weight` weighs the
+    examples of a language (a language unweighted counts 1)."""
     features = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), lowercase=True, sublinear_tf=True),
         TfidfVectorizer(
@@ -56,7 +58,7 @@ def build_pipeline(c: float) -> Pipeline:
             sublinear_tf=True,
         ),
     )
-    return Pipeline([("features", features), ("classifier", LogisticRegression(C=c, max_iter=2000))])
+    return Pipeline([("features", features), ("classifier", LogisticRegression(C=c, max_iter=2000, class_weight=class_weight))])
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
@@ -65,7 +67,7 @@ class LanguageIdentifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 50.0}
+        return {"C": 50.0, "class_weight": None}
 
     def __init__(
         self,
@@ -121,10 +123,15 @@ class LanguageIdentifier(GraphComponent):
                 "The language identifier needs examples in at least two languages: give every "
                 "intent block in nlu_data/<lang>/ `metadata: {language: <lang>}`."
             )
-        self._use(build_pipeline(self._config["C"]).fit(texts, labels))
+        self._use(self._pipeline_for(labels).fit(texts, labels))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._pipeline, directory / MODEL_FILE)
         return self._resource
+
+    def _pipeline_for(self, labels: list[str]) -> Pipeline:
+        weights = self._config.get("class_weight") or {}
+        class_weight = {language: float(weights.get(language, 1.0)) for language in set(labels)} if weights else None
+        return build_pipeline(self._config["C"], class_weight)
 
     @staticmethod
     def _training_examples(training_data: TrainingData) -> tuple[list[str], list[str]]:
