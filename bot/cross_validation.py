@@ -73,7 +73,8 @@ def cross_validate(folds: int, faq_keys: set[str], threshold: float) -> dict[str
             training = [e for i, fold in enumerate(dealt) if i != index for e in fold]
             data = Path(tmp) / f"fold{index}"
             write_fold_data(data, training)
-            print(f"fold {index + 1}/{folds}: training on {len(training)} messages, testing on {len(test)}", flush=True)
+            print(f"fold {index + 1}/{folds}: training on {len(training)} messages, testing on {len(test)}",
+                  file=sys.stderr, flush=True)  # standard output belongs to the report or --json
             completed = subprocess.run(
                 [str(Path(sys.executable).parent / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
                  "--data", str(data), "--out", tmp, "--fixed-model-name", f"fold{index}"],
