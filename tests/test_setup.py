@@ -27,7 +27,7 @@ def test_find_python_explains_what_to_do_without_one(project_root: Path, tmp_pat
 def test_rasa_data_validate_passes(project_root: Path) -> None:
     rasa = Path(sys.executable).parent / "rasa"
     result = subprocess.run(
-        [str(rasa), "data", "validate", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data"],
+        [str(rasa), "data", "validate", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data", "--fail-on-warnings"],
         cwd=project_root, capture_output=True, text=True, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
