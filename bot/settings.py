@@ -47,6 +47,7 @@ class TelegramSettings:
     bot_token: str | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     champions_chat_id: int | None = None
+    champions_language: str = "en"  # the language of the cards and replies in the champions' group
     webhook_url: str | None = None
     webhook_secret: str | None = None
 
@@ -91,10 +92,17 @@ def _telegram() -> TelegramSettings:
             "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not; set a long random secret "
             "(letters, digits, _ and -) so forged webhook requests can be refused."
         )
+    champions_language = os.environ.get("TELEGRAM_CHAMPIONS_LANGUAGE") or DEFAULT_LANGUAGE
+    if champions_language not in LANGUAGES:
+        raise SettingsError(
+            f"TELEGRAM_CHAMPIONS_LANGUAGE is {champions_language!r}; set it to one of {', '.join(LANGUAGES)} "
+            f"(default {DEFAULT_LANGUAGE})."
+        )
     return TelegramSettings(
         bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
         api_base_url=(os.environ.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot"),
         champions_chat_id=_int("TELEGRAM_CHAMPIONS_CHAT_ID", 0) if champions else None,
+        champions_language=champions_language,
         webhook_url=webhook_url,
         webhook_secret=secret,
     )

@@ -47,3 +47,13 @@ def test_several_rasa_instances_without_redis_or_postgresql_are_refused_with_adv
 def test_a_redis_url_drom_cannot_use_is_refused_with_advice(url: str) -> None:
     with pytest.raises(SettingsError, match="redis://"):
         redis_lock_store(url)
+
+
+def test_the_champions_group_language_is_english_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELEGRAM_CHAMPIONS_LANGUAGE", raising=False)
+    assert load_settings().telegram.champions_language == "en"
+    monkeypatch.setenv("TELEGRAM_CHAMPIONS_LANGUAGE", "rom")
+    assert load_settings().telegram.champions_language == "rom"
+    monkeypatch.setenv("TELEGRAM_CHAMPIONS_LANGUAGE", "slovak")
+    with pytest.raises(SettingsError, match="TELEGRAM_CHAMPIONS_LANGUAGE is 'slovak'; set it to one of rom, sk"):
+        load_settings()

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from bot import replies
 from bot.commands.champions import main as champions_main
+from bot.i18n import gettext_for
 from bot.settings import Settings, TelegramSettings
 from bot.web.app import create_app
 from tests.conftest import LANGUAGES, free_port
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.stack
 CHAMPIONS_CHAT = -100777
 CHAMPION = 9001
 NOT_A_CHAMPION = 9002
+GROUP_LANGUAGE = "sk"  # the champions' group works in Slovak here; English is the default
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
@@ -49,7 +51,10 @@ def telegram(stack: str, stack_settings: Settings) -> Iterator[FakeTelegram]:
         settings = Settings(**{
             **stack_settings.__dict__,
             "telegram": TelegramSettings(
-                bot_token="123456:TEST", api_base_url=server.base_url, champions_chat_id=CHAMPIONS_CHAT
+                bot_token="123456:TEST",
+                api_base_url=server.base_url,
+                champions_chat_id=CHAMPIONS_CHAT,
+                champions_language=GROUP_LANGUAGE,
             ),
         })
         with TestClient(create_app(settings)):
@@ -92,6 +97,9 @@ def test_handoff_round_trip_through_the_champions_group(telegram: FakeTelegram) 
 
     card = wait_for(lambda: next((p for p in telegram.sent(chat_id=CHAMPIONS_CHAT)
                                   if "novy v Leedse" in p["text"] and "Anna" in p["text"]), None))
+    group_ = gettext_for(GROUP_LANGUAGE)
+    assert group_("Reply to this card to answer; /claim to take it, /close to end it.") in card["text"]
+    assert "Reply to this card" not in card["text"]
     card_id = next(m for m, p in telegram.calls_with_results() if p is card)
     telegram.text_update(user, "potrebujem pomoc s formularom", language_code="sk")
     wait_for(lambda: any("potrebujem pomoc s formularom" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))
@@ -100,7 +108,8 @@ def test_handoff_round_trip_through_the_champions_group(telegram: FakeTelegram) 
     wait_for(lambda: [p for p in telegram.sent("copyMessage") if int(p["from_chat_id"]) == user])
 
     telegram.group_update(NOT_A_CHAMPION, "I can help", chat_id=CHAMPIONS_CHAT, reply_to=card_id)
-    wait_for(lambda: any("Only registered champions" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))
+    refusal = group_("Only registered champions can answer handoffs. Ask an admin to add you with `champions add`.")
+    wait_for(lambda: refusal in texts_to(telegram, CHAMPIONS_CHAT))
     assert not any("I can help" in t for t in texts_to(telegram, user))
 
     telegram.group_update(CHAMPION, "Dobrý deň, pomôžem vám.", chat_id=CHAMPIONS_CHAT, reply_to=card_id)
@@ -152,7 +161,8 @@ def test_danger_gets_999_at_once_and_an_urgent_card(telegram: FakeTelegram) -> N
     user = 7700
     telegram.text_update(user, "my husband beats me and the children", language_code="en")
     wait_for(lambda: replies.safeguarding("en").text in texts_to(telegram, user))
-    wait_for(lambda: any(t.startswith("URGENT") and "beats me" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))
+    urgent = gettext_for(GROUP_LANGUAGE)("URGENT")
+    wait_for(lambda: any(t.startswith(urgent) and "beats me" in t for t in texts_to(telegram, CHAMPIONS_CHAT)))
 
 
 def test_listen_sends_the_recorded_answer_as_a_voice_message(telegram: FakeTelegram) -> None:

@@ -66,10 +66,15 @@ def build_application(settings: Settings, gateway: Gateway) -> Application:
         application.add_handler(MessageHandler(group & filters.TEXT & ~filters.COMMAND, champions.on_group_message))
 
     relay = Relay(
-        application.bot, telegram.champions_chat_id, dt.timedelta(minutes=settings.handoff_remind_minutes)
+        application.bot,
+        telegram.champions_chat_id,
+        dt.timedelta(minutes=settings.handoff_remind_minutes),
+        telegram.champions_language,
     )
     sender = Sender(application.bot, relay)
-    application.bot_data.update(gateway=gateway, relay=relay, sender=sender, wake=sender.wake)
+    application.bot_data.update(
+        gateway=gateway, relay=relay, sender=sender, wake=sender.wake, champions_language=telegram.champions_language
+    )
     return application
 
 

@@ -6,6 +6,8 @@ Only registered, active champions may do these; anyone else is told so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.concurrency import run_in_threadpool
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -37,9 +39,14 @@ def _claim(handoff_id: int, telegram_user_id: int) -> None:
         session.get(Handoff, handoff_id).champion_id = champion.id
 
 
-async def _checked(update: Update) -> tuple[int, str] | None:
+def _gettext(context: ContextTypes.DEFAULT_TYPE) -> Callable[[str], str]:
+    """Translations for the champions' group, in its language (TELEGRAM_CHAMPIONS_LANGUAGE)."""
+    return gettext_for(context.bot_data.get("champions_language", "en"))
+
+
+async def _checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int, str] | None:
     """The handoff and champion name, or None after telling the sender why not."""
-    _ = gettext_for("en")
+    _ = _gettext(context)
     handoff_id, name = await run_in_threadpool(_target, update)
     if name is None:
         await update.effective_message.reply_text(
@@ -58,7 +65,7 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.effective_message
     if not message.reply_to_message and not message.is_topic_message:
         return  # ordinary chat between champions
-    checked = await _checked(update)
+    checked = await _checked(update, context)
     if checked is None:
         return
     handoff_id, name = checked
@@ -67,23 +74,23 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    checked = await _checked(update)
+    checked = await _checked(update, context)
     if checked is None:
         return
     handoff_id, name = checked
     await run_in_threadpool(_claim, handoff_id, update.effective_user.id)
-    _ = gettext_for("en")
+    _ = _gettext(context)
     await update.effective_message.reply_text(_("{name} is answering this handoff.").format(name=name))
 
 
 async def on_close(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    checked = await _checked(update)
+    checked = await _checked(update, context)
     if checked is None:
         return
     handoff_id, name = checked
     if await run_in_threadpool(handoff.close, handoff_id):
         context.bot_data["wake"].set()
-        _ = gettext_for("en")
+        _ = _gettext(context)
         await update.effective_message.reply_text(
             _("Closed by {name}. The bot answers this person again.").format(name=name)
         )

@@ -2,7 +2,7 @@
 messages relayed under it, and reminders for handoffs nobody has claimed.
 
 When the group is a forum, each handoff gets its own topic and everything about it goes there.
-Champion-facing texts are English msgids through gettext, so they can be translated later.
+Champion-facing texts are in the group's language, TELEGRAM_CHAMPIONS_LANGUAGE (English by default).
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ def media_placeholder(message: Message) -> str:
     return f"[{kind}]"
 
 
-def card_text(handoff: Handoff, champion_names: list[str], *, reminder: bool) -> str:
-    _ = gettext_for("en")
+def card_text(handoff: Handoff, champion_names: list[str], *, reminder: bool, language: str = "en") -> str:
+    """The handoff's card for the champions' group, in the group's language (TELEGRAM_CHAMPIONS_LANGUAGE)."""
+    _ = gettext_for(language)
     waiting = max(0, int((utcnow() - handoff.created_at).total_seconds() // 60))
     lines = []
     if handoff.urgent:
@@ -61,9 +62,12 @@ def card_text(handoff: Handoff, champion_names: list[str], *, reminder: bool) ->
 class Relay:
     """Keeps the champions' group up to date; called by the sender loop."""
 
-    def __init__(self, bot: Bot, champions_chat_id: int | None, remind_after: dt.timedelta) -> None:
+    def __init__(
+        self, bot: Bot, champions_chat_id: int | None, remind_after: dt.timedelta, language: str = "en"
+    ) -> None:
         self._bot = bot
         self._chat_id = champions_chat_id
+        self._language = language
         self._remind_after = remind_after
         self._is_forum: bool | None = None
 
@@ -97,7 +101,7 @@ class Relay:
             for message in handoff.messages:
                 message.relayed_at = message.relayed_at or utcnow()
             title = f"#{handoff.id} {handoff.language} {handoff.channel}"
-            return card_text(handoff, names, reminder=reminder), handoff.thread_id, title
+            return card_text(handoff, names, reminder=reminder, language=self._language), handoff.thread_id, title
 
     async def _post_card(self, handoff_id: int, *, reminder: bool) -> None:
         text, thread_id, title = await run_in_threadpool(self._card, handoff_id, reminder)
