@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import yaml
+import itertools
 
-from bot.nlu.concept_featurizer import ConceptLexicon
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.languages import fold
+from bot.nlu.concept_featurizer import ConceptFeaturizer, ConceptLexicon, pair_index
 from bot.settings import LANGUAGES, PROJECT_ROOT
 
 LEXICON = PROJECT_ROOT / "bot" / "nlu" / "concepts.yml"
@@ -41,3 +49,30 @@ def test_the_real_lexicon_knows_synonyms_in_every_language() -> None:
         assert "cost" in names(lexicon, word), word
     for word in ("skola", "scoala", "school"):
         assert "school" in names(lexicon, word), word
+
+
+def _sentence_features(text: str, pairs: bool) -> list[float]:
+    lexicon = ConceptLexicon({"cost": ["price"], "doctor": ["gp$"], "school": ["skola"]})
+    config = {**ConceptFeaturizer.get_default_config(), "pairs": pairs}
+    featurizer = ConceptFeaturizer(config, None, None, ExecutionContext(GraphSchema({}), node_name="concepts"), lexicon)
+    message = Message(data={TEXT: text})
+    message.set(TOKENS_NAMES[TEXT], [Token(word, 0, lemma=fold(word)) for word in text.split()])
+    featurizer.process([message])
+    sequence, sentence = message.get_sparse_features(TEXT)
+    assert sequence.features.shape == (len(text.split()), 3)  # tokens keep single concepts
+    return sentence.features.toarray()[0].tolist()
+
+
+def test_the_message_gets_a_feature_per_pair_of_concepts_it_mentions_together() -> None:
+    # columns: cost, doctor, school, then the pairs cost+doctor, cost+school, doctor+school
+    assert _sentence_features("gp price?", pairs=True) == [1, 1, 0, 1, 0, 0]
+    assert _sentence_features("Škola price", pairs=True) == [1, 0, 1, 0, 1, 0]
+    assert _sentence_features("gp škola price", pairs=True) == [1, 1, 1, 1, 1, 1]
+    assert _sentence_features("hello", pairs=True) == [0] * 6
+    assert _sentence_features("gp price", pairs=False) == [1, 1, 0]
+
+
+def test_pair_positions_cover_every_pair_once() -> None:
+    count = 27
+    positions = [pair_index(a, b, count) for a, b in itertools.combinations(range(count), 2)]
+    assert positions == list(range(count * (count - 1) // 2))

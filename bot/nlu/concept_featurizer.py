@@ -5,6 +5,9 @@ platiť", "kampel te poťinel". The n-gram features only know the words the trai
 to use for each answer; `bot/nlu/concepts.yml` lists, per concept (cost, documents, school, ...)
 and language, the words and stems that mean it, so a synonym never seen in training still points
 to the right answer. Each concept is one feature: per token (sequence) and per message (sentence).
+With `pairs` (the default), the message also gets one feature per pair of concepts it mentions
+together: "cost" with "doctor" and "cost" with "school" point to different answers, which a linear
+classifier over single concepts cannot tell apart (docs/evaluation.md, the ninth session).
 
 Tokens are matched on their folded lemmas (bot.nlu.folding_tokenizer): an entry matches a word it
 starts, or exactly the word when it ends with "$" ("gp$"). The lexicon is stored with the model,
@@ -15,6 +18,7 @@ so a trained model keeps the lexicon it was trained with, and editing the file r
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -91,7 +95,7 @@ class ConceptFeaturizer(SparseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**SparseFeaturizer.get_default_config(), "lexicon": "bot/nlu/concepts.yml"}
+        return {**SparseFeaturizer.get_default_config(), "lexicon": "bot/nlu/concepts.yml", "pairs": True}
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
@@ -142,7 +146,23 @@ class ConceptFeaturizer(SparseFeaturizer, GraphComponent):
             for row, token in enumerate(tokens):
                 for column in self._lexicon.concepts_of(token.lemma or fold(token.text)):
                     sequence[row, column] = 1.0
-            sentence = sequence.max(axis=0, keepdims=True) if tokens else np.zeros((1, len(self._lexicon.names)))
-            self.add_features_to_message(scipy.sparse.coo_matrix(sequence), scipy.sparse.coo_matrix(sentence),
-                                         TEXT, message)
+            mentioned = sorted(set(np.nonzero(sequence)[1].tolist()))
+            self.add_features_to_message(scipy.sparse.coo_matrix(sequence),
+                                         scipy.sparse.coo_matrix(self.sentence_features(mentioned)), TEXT, message)
         return messages
+
+    def sentence_features(self, mentioned: list[int]) -> np.ndarray:
+        """One row: the concepts mentioned, then (with `pairs`) every pair of them mentioned together."""
+        count = len(self._lexicon.names)
+        width = count + (count * (count - 1) // 2 if self._config["pairs"] else 0)
+        row = np.zeros((1, width))
+        row[0, mentioned] = 1.0
+        if self._config["pairs"]:
+            for first, second in itertools.combinations(mentioned, 2):
+                row[0, count + pair_index(first, second, count)] = 1.0
+        return row
+
+
+def pair_index(first: int, second: int, count: int) -> int:
+    """The position of the pair (first < second) among all pairs of `count` concepts, in order."""
+    return first * count - first * (first + 1) // 2 + (second - first - 1)
