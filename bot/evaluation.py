@@ -96,6 +96,7 @@ class Prediction:
     answered_with_faq: bool = False  # a FAQ key answered or offered (not a general intent or a topic menu)
     offered: tuple[str, ...] = ()  # when Drom asked which of two answers was meant (bot.clarification)
     also_written_in: frozenset[str] = frozenset()  # other languages with the same message (folded)
+    confidence: float = 1.0  # the model's confidence in `predicted` (bot.fallback_threshold replays it)
 
     def language_right(self, guess: str | None) -> bool:
         """Whether `guess` is a right language for this message (see the module docstring)."""
@@ -126,7 +127,7 @@ async def predict(model: NluModel, examples: list[Example], threshold: float) ->
         predictions.setdefault(example.language, []).append(
             Prediction(example.text, example.language, example.expected, parse.faq or parse.intent, language,
                        answered_with_faq=parse.faq is not None or any(c in model.faq_keys for c in parse.clarify),
-                       offered=parse.clarify)
+                       offered=parse.clarify, confidence=parse.confidence)
         )
     return mark_shared_spellings(predictions)
 

@@ -13,8 +13,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from bot.evaluation import LanguageScore, Prediction
+from bot.fallback_threshold import ThresholdRow
 from bot.language_baselines import BASELINES
 from bot.settings import LANGUAGES
 
@@ -141,11 +143,23 @@ def _pct(value: float | None) -> str:
     return "unsupported" if value is None else f"{value:.1%}"
 
 
+def threshold_lines(thresholds: Sequence[ThresholdRow]) -> list[str]:
+    lines = ["", "### A higher fallback threshold", "",
+             "The same predictions replayed with the FallbackClassifier's threshold raised (bot/fallback_threshold.py):",
+             "below it Drom says it does not know and offers a champion. \"Answers lost\" were right at the",
+             "configured threshold (the first row).", "",
+             "| threshold | accuracy | out-of-scope answered with a FAQ | answers lost |", "|---|---|---|---|"]
+    lines += [f"| {r.threshold:.2f} | {r.accuracy:.1%} | {r.oos_answered_with_faq} of {r.oos_total} "
+              f"({_pct(_ratio(r.oos_answered_with_faq, r.oos_total))}) | {r.answers_lost} |" for r in thresholds]
+    return lines
+
+
 def write_report(predictions: dict[str, list[Prediction]], baselines: dict[str, dict[str, list[str | None]]],
-                 out_dir: Path, source: str) -> list[LanguageFigures]:
+                 out_dir: Path, source: str, thresholds: Sequence[ThresholdRow] = ()) -> list[LanguageFigures]:
     """Write reports/evaluation.md and the PNG charts; returns the figures per language.
 
-    `source` says in a sentence which model and which messages the predictions come from."""
+    `source` says in a sentence which model and which messages the predictions come from;
+    `thresholds` (bot.fallback_threshold.sweep) adds the table of higher fallback thresholds."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = [figures(lang, predictions[lang], baselines[lang]) for lang in LANGUAGES if predictions.get(lang)]
     for row in rows:
@@ -183,6 +197,8 @@ def write_report(predictions: dict[str, list[Prediction]], baselines: dict[str, 
     for lang in LANGUAGES:
         for expected, predicted, n in confused_pairs(predictions.get(lang, []), most=5):
             lines.append(f"| {lang} | {expected} | {predicted} | {n} |")
+    if thresholds:
+        lines += threshold_lines(thresholds)
     lines += ["", "## Language identification", "",
               "Drom's identifier against lingua (restricted to English, Slovak, Czech and Romanian) and",
               "langdetect, on the same messages. Neither knows Romani. A message written the same way in",

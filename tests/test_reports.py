@@ -34,6 +34,7 @@ def test_evaluate_writes_the_report_and_prints_json(tmp_path: Path) -> None:
     assert figures["languages"]["sk"]["baselines"]["lingua"] is not None
     report = (tmp_path / "evaluation.md").read_text(encoding="utf-8")
     assert "| rom |" in report and "unsupported" in report and "### Czech and Slovak" in report
+    assert "### A higher fallback threshold" in report and len(figures["fallback_thresholds"]) == 5
     assert 0 <= figures["languages"]["sk"]["language_accuracy_strict"] <= figures["languages"]["sk"]["language_accuracy"]
     assert all((tmp_path / f"confusion-{lang}.png").stat().st_size > 1000 for lang in LANGUAGES)
     assert (tmp_path / "language-identification.png").exists()
@@ -103,3 +104,22 @@ def test_cross_validation_folds_are_training_data_the_language_identifier_can_le
     data = load_data(str(tmp_path / "data" / "sk"))
     texts, labels = LanguageIdentifier._training_examples(data)
     assert texts and set(labels) == {"sk"}
+
+
+def test_a_higher_fallback_threshold_turns_unsure_answers_into_i_dont_know() -> None:
+    from bot.fallback_threshold import configured_threshold, sweep
+
+    def said(expected: str, predicted: str, confidence: float) -> Prediction:
+        return Prediction("x", "en", expected, predicted, "en", answered_with_faq=predicted.startswith("gp."),
+                          confidence=confidence)
+
+    predictions = [said("out_of_scope", "gp.register", 0.35), said("out_of_scope", "gp.free", 0.9),
+                   said("gp.free", "gp.free", 0.45), said("gp.free", "gp.register", 0.25),
+                   said("out_of_scope", "out_of_scope", 0.1)]
+    rows = {row.threshold: row for row in sweep(predictions, 0.2)}
+    assert sorted(rows) == [0.2, 0.3, 0.4, 0.5, 0.6]
+    assert (rows[0.2].oos_answered_with_faq, rows[0.2].answers_lost, rows[0.2].accuracy) == (2, 0, 0.4)
+    assert (rows[0.4].oos_answered_with_faq, rows[0.4].answers_lost, rows[0.4].accuracy) == (1, 0, 0.6)
+    assert (rows[0.5].oos_answered_with_faq, rows[0.5].answers_lost, rows[0.5].accuracy) == (1, 1, 0.4)
+    assert rows[0.2].oos_total == 3
+    assert 0 < configured_threshold() < 1  # read from config.yml's FallbackClassifier

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.db.faq_repository import list_keys
 from bot.db.session import session_scope
 from bot.evaluation import LanguageScore, Prediction, held_out_examples, predict, scores_of
+from bot.fallback_threshold import configured_threshold, sweep
 from bot.nlu_model import NluModel
 from bot.settings import LANGUAGES, load_settings
 
@@ -79,12 +80,14 @@ def main(args: argparse.Namespace) -> int:
     predictions = _predictions(args, model, keys, settings.language_confidence)
     scores = scores_of(predictions)
     result = figures(scores)
+    thresholds = sweep([p for items in predictions.values() for p in items], configured_threshold())
+    result["fallback_thresholds"] = [row.as_dict() for row in thresholds]
     if not args.no_report:
         from bot.evaluation_report import write_report
         from bot.language_baselines import guesses
 
         baselines = {lang: guesses(lang, [p.text for p in items]) for lang, items in predictions.items()}
-        rows = write_report(predictions, baselines, Path(args.report_dir), _source(args, model))
+        rows = write_report(predictions, baselines, Path(args.report_dir), _source(args, model), thresholds)
         for row in rows:
             result["languages"][row.language].update({k: v for k, v in row.as_dict().items()
                                                       if k not in ("language", "messages", "accuracy", "language_accuracy",

@@ -1,0 +1,68 @@
+"""What a higher fallback threshold would trade: fewer out-of-scope questions answered with a FAQ
+against more known questions answered "I don't know" (with the champion button).
+
+Rasa's FallbackClassifier (config.yml, `threshold`) turns a message whose best intent is less
+confident than the threshold into "I don't know". The evaluation keeps each message's confidence,
+so the same predictions can be replayed at any higher threshold without retraining: below it, an
+answer becomes out of scope. A lower threshold cannot be replayed (the fallback has already
+happened), so the table starts at the configured one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from bot.evaluation import Prediction
+from bot.settings import PROJECT_ROOT
+
+OUT_OF_SCOPE = "out_of_scope"
+STEPS = (0.0, 0.1, 0.2, 0.3, 0.4)  # added to the configured threshold
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    threshold: float
+    accuracy: float
+    oos_answered_with_faq: int
+    oos_total: int
+    answers_lost: int  # right at the configured threshold, "I don't know" at this one
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def configured_threshold(config: Path = PROJECT_ROOT / "config.yml") -> float:
+    """The FallbackClassifier's threshold in config.yml (Rasa's default, 0.3, when it has none)."""
+    pipeline = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("pipeline") or []
+    for component in pipeline:
+        if component.get("name") == "FallbackClassifier":
+            return float(component.get("threshold", 0.3))
+    raise ValueError(f"{config} has no FallbackClassifier; add one, or do not ask for the threshold table.")
+
+
+def at_threshold(prediction: Prediction, threshold: float) -> Prediction:
+    """The prediction as it would be with the fallback at `threshold`."""
+    if prediction.predicted == OUT_OF_SCOPE or prediction.confidence >= threshold:
+        return prediction
+    return replace(prediction, predicted=OUT_OF_SCOPE, answered_with_faq=False, offered=())
+
+
+def sweep(predictions: list[Prediction], configured: float) -> list[ThresholdRow]:
+    """One row per threshold from the configured one upwards."""
+    rows = []
+    for step in STEPS:
+        threshold = round(configured + step, 2)
+        replayed = [at_threshold(p, threshold) for p in predictions]
+        oos = [p for p in replayed if p.expected == OUT_OF_SCOPE]
+        rows.append(ThresholdRow(
+            threshold=threshold,
+            accuracy=sum(p.expected == p.predicted for p in replayed) / len(replayed) if replayed else 0.0,
+            oos_answered_with_faq=sum(p.answered_with_faq for p in oos),
+            oos_total=len(oos),
+            answers_lost=sum(before.expected == before.predicted != after.predicted
+                             for before, after in zip(predictions, replayed)),
+        ))
+    return rows
