@@ -86,6 +86,9 @@ def write_examples(target: Path, examples: list[Example], filename: str) -> None
             yaml.safe_dump({"version": "3.1", "nlu": nlu}, handle, allow_unicode=True, sort_keys=False)
 
 
+OUT_OF_SCOPE = "out_of_scope"  # the expected label of a question Drom should not answer
+
+
 @dataclass(frozen=True)
 class Prediction:
     text: str

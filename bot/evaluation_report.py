@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from bot.evaluation import LanguageScore, Prediction
+from bot.evaluation import OUT_OF_SCOPE, LanguageScore, Prediction
 from bot.fallback_threshold import ThresholdRow
 from bot.language_baselines import BASELINES
 from bot.settings import LANGUAGES
-
-OUT_OF_SCOPE = "out_of_scope"
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.evaluation import Prediction
+from bot.evaluation import OUT_OF_SCOPE, Prediction
 from bot.settings import PROJECT_ROOT
 
-OUT_OF_SCOPE = "out_of_scope"
 STEPS = (0.0, 0.1, 0.2, 0.3, 0.4)  # added to the configured threshold
 
 
