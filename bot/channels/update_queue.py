@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
 
+from bot.channels.background_tasks import stop_tasks
 from bot.db.inbound_repository import handling_update, pending_updates, update_handled
 
 logger = logging.getLogger(__name__)
@@ -70,13 +71,7 @@ class UpdateQueue:
     async def stop(self, grace_seconds: float = 10.0) -> None:
         """Cancel the workers; what they had not finished stays unhandled for the restart. Waits at
         most `grace_seconds`, so that a stuck handler cannot keep the gateway from stopping."""
-        workers = list(self._workers.values())
-        for worker in workers:
-            worker.cancel()
-        if workers:
-            _finished, stuck = await asyncio.wait(workers, timeout=grace_seconds)
-            if stuck:
-                logger.warning("%d %s update handlers did not stop in time", len(stuck), self._channel)
+        await stop_tasks(self._workers.values(), f"{self._channel} update handlers", grace_seconds)
 
     async def _work(self, chat: str) -> None:
         queue = self._queues[chat]

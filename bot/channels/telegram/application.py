@@ -24,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.background_tasks import stop_tasks
 from bot.channels.telegram import champions, person
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.sender import Sender
@@ -116,9 +117,7 @@ class TelegramChannel:
         logger.info("Telegram channel started (%s)", "webhook" if telegram.webhook_url else "long polling")
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await stop_tasks(self._tasks, "Telegram channel loops")
         await self._updates.stop()
         await self.application.stop()
         await self.application.shutdown()

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.channels.background_tasks import wait_until_woken
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.rendering import parts
 from bot.db.outbox_repository import Pending, due_messages, mark_delivered, schedule_retry
@@ -45,10 +46,7 @@ class Sender:
                 await self.step()
             except Exception:  # a bug must not stop delivery for everyone; it is logged and retried
                 logger.exception("The Telegram sender failed a step; retrying")
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=IDLE_SECONDS)
-            except asyncio.TimeoutError:
-                pass
+            await wait_until_woken(self.wake, IDLE_SECONDS)
             self.wake.clear()
 
     async def step(self) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bot import replies
+from bot.channels.background_tasks import stop_tasks, wait_until_woken
 from bot.channels.whatsapp.rendering import messages as render, template
 from bot.db.conversation_repository import add_handoff_message, find_conversation, open_handoff_for
 from bot.channels.update_queue import UpdateQueue
@@ -110,9 +111,7 @@ class WhatsAppChannel:
         self._tasks = [asyncio.create_task(self._send_loop()), asyncio.create_task(self._updates.take_leftovers())]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await stop_tasks(self._tasks, "WhatsApp channel loops")
         await self._updates.stop()
         await self._client.aclose()
 
@@ -167,10 +166,7 @@ class WhatsAppChannel:
                     await self._deliver(pending)
             except Exception:
                 logger.exception("The WhatsApp sender failed a step; retrying")
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=IDLE_SECONDS)
-            except asyncio.TimeoutError:
-                pass
+            await wait_until_woken(self._wake, IDLE_SECONDS)
             self._wake.clear()
 
     async def _audio_bodies(self, pending: Pending) -> list[dict]:
