@@ -48,7 +48,7 @@ def test_waiting_ends_when_woken_or_after_the_time() -> None:
         return slept, time.monotonic() - started
 
     slept, woken = asyncio.run(run())
-    assert 0.2 <= slept < 5
+    assert 0.15 <= slept < 5  # asyncio may fire a timer up to its clock resolution early
     assert woken < 5
 
 
