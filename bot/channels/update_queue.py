@@ -68,10 +68,10 @@ class UpdateQueue:
         while self._workers:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
 
-    async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Cancel the workers; what they had not finished stays unhandled for the restart. Waits at
-        most `grace_seconds`, so that a stuck handler cannot keep the gateway from stopping."""
-        await stop_tasks(self._workers.values(), f"{self._channel} update handlers", grace_seconds)
+    async def stop(self) -> None:
+        """Cancel the workers; what they had not finished stays unhandled for the restart. A stuck
+        handler cannot keep the gateway from stopping (`stop_tasks` waits only so long)."""
+        await stop_tasks(self._workers.values(), f"{self._channel} update handlers")
 
     async def _work(self, chat: str) -> None:
         queue = self._queues[chat]
