@@ -10,6 +10,8 @@ happened), so the table starts at the configured one.
 
 from __future__ import annotations
 
+import json
+import tarfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -40,6 +42,20 @@ def configured_threshold(config: Path = PROJECT_ROOT / "config.yml") -> float:
         if component.get("name") == "FallbackClassifier":
             return float(component.get("threshold", 0.3))
     raise ValueError(f"{config} has no FallbackClassifier; add one, or do not ask for the threshold table.")
+
+
+def trained_threshold(model: Path) -> float:
+    """The FallbackClassifier's threshold that `model` (a Rasa .tar.gz) was trained with, which
+    differs from config.yml's when the model is an older one or came from elsewhere (`--model`)."""
+    with tarfile.open(model, "r:gz") as archive:
+        member = archive.extractfile("metadata.json")
+        if member is None:
+            raise ValueError(f"{model} has no metadata.json: is it a Rasa model? Retrain with `make train`.")
+        nodes = json.load(member)["predict_schema"]["nodes"]
+    for node in nodes.values():
+        if node["uses"].endswith(".FallbackClassifier"):
+            return float(node["config"].get("threshold", 0.3))
+    raise ValueError(f"{model} has no FallbackClassifier; add one to config.yml and retrain, or do not ask for the threshold table.")
 
 
 def at_threshold(prediction: Prediction, threshold: float) -> Prediction:

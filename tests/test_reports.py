@@ -123,3 +123,23 @@ def test_a_higher_fallback_threshold_turns_unsure_answers_into_i_dont_know() -> 
     assert (rows[0.5].oos_answered_with_faq, rows[0.5].answers_lost, rows[0.5].accuracy) == (1, 1, 0.4)
     assert rows[0.2].oos_total == 3
     assert 0 < configured_threshold() < 1  # read from config.yml's FallbackClassifier
+
+
+def test_the_held_out_threshold_table_starts_at_the_threshold_the_model_was_trained_with(tmp_path: Path) -> None:
+    """`evaluate --model old.tar.gz` replays that model's threshold, not config.yml's."""
+    import io
+    import tarfile
+
+    from bot.fallback_threshold import configured_threshold, trained_threshold
+    from bot.settings import load_settings
+
+    assert trained_threshold(load_settings().model_path) == configured_threshold()
+    metadata = json.dumps({"predict_schema": {"nodes": {
+        "run_FallbackClassifier6": {"uses": "rasa.nlu.classifiers.fallback_classifier.FallbackClassifier",
+                                    "config": {"threshold": 0.45}}}}}).encode()
+    model = tmp_path / "older.tar.gz"
+    with tarfile.open(model, "w:gz") as archive:
+        info = tarfile.TarInfo("metadata.json")
+        info.size = len(metadata)
+        archive.addfile(info, io.BytesIO(metadata))
+    assert trained_threshold(model) == 0.45

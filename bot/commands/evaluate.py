@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.db.faq_repository import list_keys
 from bot.db.session import session_scope
 from bot.evaluation import LanguageScore, Prediction, held_out_examples, predict, scores_of
-from bot.fallback_threshold import configured_threshold, sweep
+from bot.fallback_threshold import configured_threshold, sweep, trained_threshold
 from bot.nlu_model import NluModel
 from bot.settings import LANGUAGES, load_settings
 
@@ -80,7 +80,9 @@ def main(args: argparse.Namespace) -> int:
     predictions = _predictions(args, model, keys, settings.language_confidence)
     scores = scores_of(predictions)
     result = figures(scores)
-    thresholds = sweep([p for items in predictions.values() for p in items], configured_threshold())
+    # Cross-validation trains on config.yml; the held-out run replays the threshold the model has.
+    threshold = configured_threshold() if args.folds else trained_threshold(model)
+    thresholds = sweep([p for items in predictions.values() for p in items], threshold)
     result["fallback_thresholds"] = [row.as_dict() for row in thresholds]
     if not args.no_report:
         from bot.evaluation_report import write_report
