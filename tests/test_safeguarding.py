@@ -11,17 +11,22 @@ from bot import replies
 from bot.safeguarding import signals_danger
 
 DANGER = {
-    "en": ["my husband beats me", "I want to die", "my baby is not breathing", "he hits me and the kids"],
-    "sk": ["manzel ma bije", "chcem zomriet", "dieta nedycha", "mám bolesť na hrudi"],
-    "cs": ["manžel mě bije", "chci umrit", "dite nedycha", "domaci nasili doma"],
-    "ro": ["sotul ma bate", "vreau sa mor", "copilul nu respira", "am durere în piept"],
+    "en": ["my husband beats me", "I want to die", "my baby is not breathing", "he hits me and the kids",
+           "my son is choking", "dad is having a heart attack", "she won't wake up", "her lips are swelling after nuts"],
+    "sk": ["manzel ma bije", "chcem zomriet", "dieta nedycha", "mám bolesť na hrudi",
+           "dieta sa dusi", "otec dostal infarkt", "syn vypil jed"],
+    "cs": ["manžel mě bije", "chci umrit", "dite nedycha", "domaci nasili doma",
+           "syn se nemuze nadechnout", "tata ma infarkt", "dceři oteklo jí hrdlo"],
+    "ro": ["sotul ma bate", "vreau sa mor", "copilul nu respira", "am durere în piept",
+           "copilul are convulsii", "bunicul face infarct", "copilul nu se trezeste"],
     "rom": ["o rom marel man", "kamav te merel", "o čhavoro na phurdel", "na kamav te dzivel"],
 }
 SAFE = {
-    "en": ["is the GP free", "my child needs a school place", "how do I die my hair"],
-    "sk": ["je doktor zadarmo", "potrebujem skolu pre dieta"],
-    "cs": ["je doktor zdarma", "potrebuju skolu pro dite"],
-    "ro": ["e gratuit la doctor", "am nevoie de scoala"],
+    "en": ["is the GP free", "my child needs a school place", "how do I die my hair",
+           "he had a heart attack last year, can he register with a gp", "school uniform fitting"],
+    "sk": ["je doktor zadarmo", "potrebujem skolu pre dieta", "urad nereaguje na moju ziadost", "mal infarkt minuly rok"],
+    "cs": ["je doktor zdarma", "potrebuju skolu pro dite", "loni mel infarkt, potrebuje doktora"],
+    "ro": ["e gratuit la doctor", "am nevoie de scoala", "a avut infarct anul trecut"],
     "rom": ["hin o doktoris zadarmo", "kampel mange skola"],
 }
 
