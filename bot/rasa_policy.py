@@ -7,8 +7,9 @@ one kind, "after intent X run action Y" (nlu_data/rules.yml), which Rasa memoris
 `[listen, X] -> Y` and `[listen, X], [Y, X] -> action_listen`. When every trained key has one of
 those two shapes and no form is active, `IntentRulePolicy` answers from a table built once from
 the trained rules: the same action and the same rule key RulePolicy would find, without the
-states. Anything else (a conversation start, Rasa's default intents, a turn no rule covers, a
-model with other rules) is RulePolicy's own search.
+states. Anything else (Rasa's default intents such as /restart, a turn no rule covers, a model
+with rules of other shapes, such as `conversation_start` or slot conditions) is RulePolicy's own
+search.
 """
 
 from __future__ import annotations
