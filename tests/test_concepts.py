@@ -51,7 +51,8 @@ def test_the_real_lexicon_knows_synonyms_in_every_language() -> None:
         assert "school" in names(lexicon, word), word
     for concept, words in {"animal": ("hamster", "zverolekar", "veterinarul", "papagajos"),
                            "other_health": ("zubara", "farmacie", "lekarna", "optician"),
-                           "housing": ("landlord", "najemne", "chiria", "bytos")}.items():
+                           "housing": ("landlord", "najemne", "chiria", "bytos"),
+                           "leisure": ("swimming", "piscina", "prazdniny", "pocasie")}.items():
         for word in words:  # what Drom does not answer leans towards out_of_scope
             assert concept in names(lexicon, word), word
 
