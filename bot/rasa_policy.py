@@ -52,8 +52,6 @@ class IntentRules:
             if len(states) == 1:
                 after_intent[intent] = (action, key)
             elif len(states) == 2 and action == ACTION_LISTEN_NAME and _action_after(states[1], intent):
-                if states[1]["prev_action"]["action_name"] == ACTION_LISTEN_NAME:
-                    return None
                 after_action[(intent, states[1]["prev_action"]["action_name"])] = key
             else:
                 return None
@@ -66,7 +64,7 @@ class IntentRules:
             return None
         if not actions:
             return self.after_intent.get(intent)
-        if len(actions) == 1 and actions[0] != ACTION_LISTEN_NAME:
+        if len(actions) == 1:  # the table has no action_listen here (from_lookup refuses it)
             key = self.after_action.get((intent, actions[0]))
             return (ACTION_LISTEN_NAME, key) if key else None
         return None
@@ -81,10 +79,10 @@ def _listened_then_intent(state: dict[str, Any]) -> str | None:
 
 
 def _action_after(state: dict[str, Any], intent: str) -> bool:
-    """Whether the state is exactly "action Y ran after the user said intent X"."""
+    """Whether the state is exactly "action Y (not action_listen) ran after the user said intent X"."""
     action = state.get("prev_action") or {}
     return (set(state) == {"prev_action", "user"} and set(action) == {"action_name"}
-            and state["user"] == {"intent": intent})
+            and action["action_name"] != ACTION_LISTEN_NAME and state["user"] == {"intent": intent})
 
 
 def _last_turn(tracker: DialogueStateTracker) -> tuple[str | None, list[str], str | None]:
