@@ -32,7 +32,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -124,7 +124,8 @@ class ConceptFeaturizer(SparseFeaturizer, GraphComponent):
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> ConceptFeaturizer:
         with model_storage.read_from(resource) as directory:
-            return cls(config, model_storage, resource, execution_context, read_lexicon(directory))
+            concepts = json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, execution_context, ConceptLexicon(concepts))
 
     def train(self, training_data: TrainingData) -> Resource:
         self._lexicon = ConceptLexicon.from_yaml(PROJECT_ROOT / str(self._config["lexicon"]))
@@ -143,7 +144,7 @@ class ConceptFeaturizer(SparseFeaturizer, GraphComponent):
             tokens = message.get(TOKENS_NAMES[TEXT]) or []
             sequence = np.zeros((len(tokens), len(self._lexicon.names)))
             for row, token in enumerate(tokens):
-                for column in self._lexicon.concepts_of(token_lemma(token)):
+                for column in self._lexicon.concepts_of(token.lemma or fold(token.text)):
                     sequence[row, column] = 1.0
             mentioned = sorted(set(np.nonzero(sequence)[1].tolist()))
             self.add_features_to_message(scipy.sparse.coo_matrix(sequence),
@@ -160,16 +161,6 @@ class ConceptFeaturizer(SparseFeaturizer, GraphComponent):
             for first, second in itertools.combinations(mentioned, 2):
                 row[0, count + pair_index(first, second, count)] = 1.0
         return row
-
-
-def read_lexicon(directory: Path) -> ConceptLexicon:
-    """The lexicon stored with a trained model (what `ConceptFeaturizer.train` wrote)."""
-    return ConceptLexicon(json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8")))
-
-
-def token_lemma(token: Token) -> str:
-    """The folded word a token is matched on: its lemma (bot.nlu.folding_tokenizer), else its text folded."""
-    return token.lemma or fold(token.text)
 
 
 def pair_index(first: int, second: int, count: int) -> int:

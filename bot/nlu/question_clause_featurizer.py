@@ -32,7 +32,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.concept_featurizer import ConceptFeaturizer, ConceptLexicon, read_lexicon, token_lemma
+from bot.languages import fold
+from bot.nlu.concept_featurizer import LEXICON_FILE, ConceptFeaturizer, ConceptLexicon
 
 VOCABULARY_FILE = "question_words.json"
 _SEGMENT = re.compile(r"[^.?!;,\n]+[.?!;,\n]*")
@@ -67,13 +68,14 @@ class QuestionClauseFeaturizer(ConceptFeaturizer):
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> QuestionClauseFeaturizer:
         with model_storage.read_from(resource) as directory:
+            concepts = json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8"))
             vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-            return cls(config, model_storage, resource, execution_context, read_lexicon(directory), vocabulary)
+        return cls(config, model_storage, resource, execution_context, ConceptLexicon(concepts), vocabulary)
 
     def train(self, training_data: TrainingData) -> Resource:
         super().train(training_data)
         seen = Counter(word for message in training_data.training_examples
-                       for word in {token_lemma(t) for t in _question_tokens(message)})
+                       for word in set(_lemmas(_question_tokens(message))))
         vocabulary = sorted(word for word, count in seen.items() if count >= self._config["min_df"])
         self._columns = {word: index for index, word in enumerate(vocabulary)}
         with self._model_storage.write_to(self._resource) as directory:
@@ -84,7 +86,7 @@ class QuestionClauseFeaturizer(ConceptFeaturizer):
         if self._lexicon is None:
             return messages
         for message in messages:
-            lemmas = [token_lemma(t) for t in _question_tokens(message)]
+            lemmas = _lemmas(_question_tokens(message))
             mentioned = sorted({c for lemma in lemmas for c in self._lexicon.concepts_of(lemma)})
             words = np.zeros((1, len(self._columns)))
             for lemma in lemmas:
@@ -98,3 +100,7 @@ class QuestionClauseFeaturizer(ConceptFeaturizer):
 def _question_tokens(message: Message) -> list[Token]:
     start, end = question_clause_span(message.get(TEXT) or "")
     return [t for t in message.get(TOKENS_NAMES[TEXT]) or [] if t.start >= start and t.end <= end]
+
+
+def _lemmas(tokens: list[Token]) -> list[str]:
+    return [token.lemma or fold(token.text) for token in tokens]
