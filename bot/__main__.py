@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--folds", type=int, default=0, help="K-fold cross-validation instead of the held-out split")
     evaluate.add_argument("--report-dir", default=str(REPORTS_DIR), help="where evaluation.md and the charts go")
     evaluate.add_argument("--no-report", action="store_true", help="only print the figures")
+    evaluate.add_argument("--held-out", metavar="DIR",
+                          help="score the messages in DIR/<lang>.yml instead of tests/nlu/ (a sealed blind round)")
 
     champions.add_parser(commands)
     users.add_parser(commands)

@@ -67,9 +67,15 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
-def held_out_examples(language: str | None = None) -> list[Example]:
-    """The held-out messages (`tests/nlu/<lang>.yml`) of one language, or of all five."""
-    return [e for lang in ([language] if language else LANGUAGES) for e in load_examples(HELD_OUT_DIR / f"{lang}.yml")]
+def held_out_examples(language: str | None = None, directory: Path = HELD_OUT_DIR) -> list[Example]:
+    """The held-out messages (`tests/nlu/<lang>.yml`, or `<lang>.yml` in another `directory`, such
+    as a sealed blind round) of one language, or of all five."""
+    languages = [language] if language else LANGUAGES
+    missing = [lang for lang in languages if not (directory / f"{lang}.yml").is_file()]
+    if missing:
+        raise FileNotFoundError(f"No {', '.join(f'{lang}.yml' for lang in missing)} in {directory}: a set of "
+                                "messages needs one file per language, in the format of tests/nlu/<lang>.yml.")
+    return [e for lang in languages for e in load_examples(directory / f"{lang}.yml")]
 
 
 def write_examples(target: Path, examples: list[Example], filename: str) -> None:

@@ -40,6 +40,25 @@ def test_evaluate_writes_the_report_and_prints_json(tmp_path: Path) -> None:
     assert (tmp_path / "language-identification.png").exists()
 
 
+def test_evaluate_scores_another_set_of_messages_such_as_a_sealed_blind_round(tmp_path: Path) -> None:
+    sealed = tmp_path / "sealed"
+    sealed.mkdir()
+    for language in LANGUAGES:
+        first, second = held_out_examples(language)[:2]
+        (sealed / f"{language}.yml").write_text(
+            'version: "3.1"\nnlu:\n'
+            f"- intent: {first.expected}\n  examples: |\n    - {first.text}\n"
+            f"- intent: {second.expected}\n  examples: |\n    - {second.text}\n", encoding="utf-8")
+    figures = run_bot("evaluate", "--json", "--held-out", str(sealed), "--report-dir", str(tmp_path / "report"))
+    assert {lang: row["messages"] for lang, row in figures["languages"].items()} == {lang: 2 for lang in LANGUAGES}
+    assert f"`{sealed}/<lang>.yml`" in (tmp_path / "report" / "evaluation.md").read_text(encoding="utf-8")
+
+    (sealed / "rom.yml").unlink()
+    result = subprocess.run([sys.executable, "-m", "bot", "evaluate", "--held-out", str(sealed), "--no-report"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0 and "No rom.yml in" in result.stderr
+
+
 @pytest.mark.stack
 def test_bench_drives_people_through_the_web_chat(stack: str, stack_settings: Settings, tmp_path: Path) -> None:
     result = run_bot("bench", "--users", "3", "--seconds", "3", "--json", "--gateway", stack,

@@ -62,17 +62,26 @@ def _predictions(args: argparse.Namespace, model: Path, keys: set[str], threshol
         from bot.cross_validation import cross_validate
 
         return cross_validate(args.folds, keys, threshold)
-    return asyncio.run(predict(NluModel(model, keys), held_out_examples(), threshold))
+    try:
+        examples = held_out_examples(directory=Path(args.held_out)) if args.held_out else held_out_examples()
+    except FileNotFoundError as error:
+        raise SystemExit(str(error)) from None
+    return asyncio.run(predict(NluModel(model, keys), examples, threshold))
 
 
 def _source(args: argparse.Namespace, model: Path) -> str:
     if args.folds:
         return (f"{args.folds}-fold cross-validation over the training data and the held-out messages together; "
                 "each message is predicted by a model trained without it.")
+    if args.held_out:
+        return f"`{model.name}` on the messages in `{args.held_out}/<lang>.yml`."
     return f"`{model.name}` on the held-out messages in `tests/nlu/<lang>.yml` (never used for training)."
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.folds and args.held_out:
+        raise SystemExit("--held-out scores a set of messages with the trained model; --folds cross-validates "
+                         "over tests/nlu/ and the training data. Use one of them.")
     settings = load_settings()
     with session_scope() as session:
         keys = set(list_keys(session=session))
