@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.db.faq_repository import list_keys
 from bot.db.session import session_scope
-from bot.evaluation import LanguageScore, Prediction, held_out_examples, predict, scores_of
+from bot.evaluation import HELD_OUT_DIR, LanguageScore, Prediction, held_out_examples, predict, scores_of
 from bot.fallback_threshold import configured_threshold, sweep, trained_threshold
 from bot.nlu_model import NluModel
 from bot.settings import LANGUAGES, load_settings
@@ -63,7 +63,7 @@ def _predictions(args: argparse.Namespace, model: Path, keys: set[str], threshol
 
         return cross_validate(args.folds, keys, threshold)
     try:
-        examples = held_out_examples(directory=Path(args.held_out)) if args.held_out else held_out_examples()
+        examples = held_out_examples(directory=Path(args.held_out or HELD_OUT_DIR))
     except FileNotFoundError as error:
         raise SystemExit(str(error)) from None
     return asyncio.run(predict(NluModel(model, keys), examples, threshold))
