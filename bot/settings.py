@@ -133,6 +133,7 @@ class Settings:
     rasa_down_handoff_seconds: float = 300.0  # a message Rasa could not answer goes to a champion after this
     redis_url: str | None = None  # Rasa's lock store: needed when several Rasa instances share conversations
     rasa_instances: int = 1  # how many Rasa servers `python -m bot run` starts (on RASA_PORT, RASA_PORT+1, ...)
+    embedding_cache: Path = PROJECT_ROOT / "var" / "embeddings.sqlite"  # training examples' sentence embeddings
 
     @property
     def rasa_urls(self) -> tuple[str, ...]:
@@ -166,6 +167,7 @@ def load_settings() -> Settings:
         rasa_down_handoff_seconds=_float("RASA_DOWN_HANDOFF_SECONDS", 300.0),
         redis_url=os.environ.get("REDIS_URL") or None,
         rasa_instances=_rasa_instances(),
+        embedding_cache=Path(os.environ.get("DROM_EMBEDDING_CACHE") or var_dir / "embeddings.sqlite"),
     )
 
 

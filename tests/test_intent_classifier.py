@@ -62,3 +62,51 @@ def test_class_weights_are_balanced_times_the_factor() -> None:
     with pytest.raises(ValueError, match="out_of_scop"):
         weighted_classes(labels, {"out_of_scop": 6})
 
+
+
+def _with_embedding(message: Message, embedding: list[float]) -> Message:
+    message.add_features(Features(np.array([embedding]), "sentence", "text", "embeddings"))
+    return message
+
+
+# Two made-up embedding directions: "medical" and "other". The word "surgery" is never in the
+# counts' vocabulary, so only the embedding can tell that it means a doctor.
+MEDICAL, OTHER = [1.0, 0.0], [0.0, 1.0]
+
+
+def _blended(storage: Path, weight: float) -> TunedLogisticRegressionClassifier:
+    storage.mkdir()
+    config = {**TunedLogisticRegressionClassifier.get_default_config(), "C": 10, "embedding_weight": weight}
+    classifier = TunedLogisticRegressionClassifier.create(
+        config, LocalModelStorage(storage), Resource("intent_classifier"), CONTEXT)
+    examples = [_with_embedding(_message(text, intent), MEDICAL if intent == "gp.register" else OTHER)
+                for text, intent in TRAINING]
+    classifier.train(TrainingData(examples))
+    return classifier
+
+
+def _confidence(classifier: TunedLogisticRegressionClassifier, text: str, embedding: list[float], intent: str) -> float:
+    parsed = classifier.process([_with_embedding(_message(text), embedding)])[0]
+    return next(r["confidence"] for r in parsed.get("intent_ranking") if r["name"] == intent)
+
+
+def test_the_embedding_model_pulls_a_message_with_unknown_words_towards_its_meaning(tmp_path: Path) -> None:
+    counts_only, blended = _blended(tmp_path / "counts", 0.0), _blended(tmp_path / "blend", 0.5)
+    assert counts_only.embedding_clf is None and blended.embedding_clf is not None
+    assert (_confidence(blended, "surgery please", MEDICAL, "gp.register")
+            > _confidence(counts_only, "surgery please", MEDICAL, "gp.register") + 0.1)
+    assert blended.process([_with_embedding(_message("register doctor"), MEDICAL)])[0].get("intent")["name"] == "gp.register"
+
+
+def test_the_embedding_model_is_stored_with_the_classifier(tmp_path: Path) -> None:
+    blended = _blended(tmp_path / "blend", 0.5)
+    loaded = TunedLogisticRegressionClassifier.load(
+        blended.config, LocalModelStorage(tmp_path / "blend"), Resource("intent_classifier"), CONTEXT)
+    assert loaded.embedding_clf is not None
+    assert _confidence(loaded, "surgery please", MEDICAL, "gp.register") == pytest.approx(
+        _confidence(blended, "surgery please", MEDICAL, "gp.register"))
+
+
+def test_an_embedding_weight_of_one_or_more_is_refused() -> None:
+    with pytest.raises(ValueError, match="embedding_weight"):
+        TunedLogisticRegressionClassifier.validate_config({"embedding_weight": 1.0})

@@ -11,6 +11,12 @@ Rasa balances the classes (each intent weighs in inverse proportion to its examp
 is pulled towards the FAQ: the worst error, a confident wrong answer. `class_weight_factors`
 multiplies chosen classes' balanced weights (`out_of_scope: 6` in config.yml; docs/evaluation.md,
 the eleventh session).
+
+With `embedding_weight` above 0, a second logistic regression reads the message's multilingual
+sentence embedding (the dense feature of bot/nlu/sentence_embedding_featurizer.py), and the two
+models' probabilities are blended: (1 - weight) * counts + weight * embedding. The counts know
+the words and the concepts; the embedding knows what a message means when its words are new
+(docs/evaluation.md, the fifteenth session).
 """
 
 from __future__ import annotations
@@ -18,14 +24,18 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import skops.io
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.engine.graph import ExecutionContext
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, vstack
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.class_weight import compute_class_weight
 
 from bot.nlu.coefficients import column_major
@@ -34,44 +44,107 @@ from bot.nlu.sparse_rows import one_row
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
-    """`LogisticRegressionClassifier` plus `C` (inverse regularisation strength) and
-    `class_weight_factors` ({intent: factor} on top of the balanced class weights)."""
+    """`LogisticRegressionClassifier` plus `C` (inverse regularisation strength),
+    `class_weight_factors` ({intent: factor} on top of the balanced class weights) and
+    `embedding_weight` / `embedding_C` (the blend with a model of the sentence embedding)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "class_weight_factors": {}}
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "class_weight_factors": {},
+                "embedding_weight": 0.0, "embedding_C": 100.0}
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        if not 0.0 <= float(config.get("embedding_weight", 0.0)) < 1.0:
+            raise ValueError("TunedLogisticRegressionClassifier: embedding_weight must be from 0 to below 1, "
+                             f"not {config.get('embedding_weight')!r}; see config.yml.")
 
     def __init__(
         self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
+        self.embedding_clf: LogisticRegression | None = None
 
     def train(self, training_data: TrainingData) -> Resource:
-        labels = [e.get(INTENT) for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        labels = [e.get(INTENT) for e in examples]
         if labels:
             self.clf.set_params(class_weight=weighted_classes(labels, self.config["class_weight_factors"] or {}))
-        return super().train(training_data)
+        resource = super().train(training_data)
+        dense = _dense_X(examples) if self.config["embedding_weight"] > 0 else None
+        if labels and dense is not None:
+            self.embedding_clf = LogisticRegression(
+                C=float(self.config["embedding_C"]), max_iter=int(self.config["max_iter"]), tol=float(self.config["tol"]),
+                solver=self.config["solver"], class_weight=self.clf.get_params()["class_weight"])
+            self.embedding_clf.fit(dense, labels)
+            self.persist()
+        return resource
+
+    def persist(self) -> None:
+        super().persist()
+        if self.embedding_clf is not None:
+            with self._model_storage.write_to(self._resource) as directory:
+                skops.io.dump(self.embedding_clf, directory / EMBEDDING_MODEL_FILE)
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> TunedLogisticRegressionClassifier:
+        component = super().load(config, model_storage, resource, execution_context, **kwargs)
+        try:
+            with model_storage.read_from(resource) as directory:
+                path = directory / EMBEDDING_MODEL_FILE
+                if path.is_file():
+                    component.embedding_clf = skops.io.load(path, trusted=skops.io.get_untrusted_types(file=path))
+        except ValueError:  # nothing stored for this resource: an untrained component
+            pass
+        return component
 
     def process(self, messages: list[Message]) -> list[Message]:
+        """Rasa's ranking, from the blended probabilities when there is an embedding model."""
         column_major(self.clf)  # after loading or training; see bot.nlu.coefficients
-        return super().process(messages)
+        probabilities = self.clf.predict_proba(self._create_X(messages))
+        dense = _dense_X(messages) if self.embedding_clf is not None else None
+        if dense is not None:
+            weight = float(self.config["embedding_weight"])
+            probabilities = (1 - weight) * probabilities + weight * self.embedding_clf.predict_proba(dense)
+        for message, row in zip(messages, probabilities):
+            ranking = sorted(({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
+                             key=lambda r: -r["confidence"])
+            message.set("intent", ranking[0], add_to_output=True)
+            length = self.config[RANKING_LENGTH]
+            message.set("intent_ranking", ranking[:length] if length > 0 else ranking, add_to_output=True)
+        return messages
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        """The sentence features as one sparse matrix, the featurizers' blocks side by side in
-        pipeline order. Rasa's version combines every featurizer's sequence *and* sentence
-        features through deep copies and SciPy stacks, and adds an empty dense block (this
-        pipeline has no dense featurizer): the same matrix, at about a millisecond a message."""
+        """The sparse sentence features as one matrix, the featurizers' blocks side by side in
+        pipeline order (the dense embedding has a model of its own, above). Rasa's version
+        combines every featurizer's sequence *and* sentence features through deep copies and
+        SciPy stacks: the same matrix, at about a millisecond a message."""
         rows = []
         for message in messages:
             blocks = [f.features for f in message.features
                       if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE]
-            if not blocks or message.get_dense_features(attribute=TEXT)[1] is not None:
+            if not blocks:
                 return super()._create_X(messages)
             rows.append(one_row(blocks))
         if len({row.shape[1] for row in rows}) > 1:
             raise ValueError("Messages with different feature widths: retrain the model (`make train`).")
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+
+
+EMBEDDING_MODEL_FILE = "embedding_classifier.skops"
+
+
+def _dense_X(messages: list[Message]) -> np.ndarray | None:
+    """The messages' dense sentence features, one row each; None unless every message has them."""
+    rows = []
+    for message in messages:
+        sentence = message.get_dense_features(attribute=TEXT)[1]
+        if sentence is None:
+            return None
+        rows.append(np.asarray(sentence.features).reshape(-1))
+    return np.vstack(rows) if rows else None
 
 
 def weighted_classes(labels: list[str], factors: dict[str, float]) -> dict[str, float]:
