@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from bot.commands import bench, champions, personal_data, users
+from bot.commands import bench, champions, embeddings, personal_data, users
 from bot.settings import REPORTS_DIR, load_settings
 
 
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     champions.add_parser(commands)
     users.add_parser(commands)
     bench.add_parser(commands)
+    embeddings.add_parser(commands)
     personal_data.add_parser(commands)
 
     handoffs = commands.add_parser("handoff", help="handoffs to champions")
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         return users.main(args)
     if args.command == "bench":
         return bench.main(args)
+    if args.command == "embeddings":
+        return embeddings.main(args)
     if args.command in ("retention", "export-user"):
         return personal_data.main(args)
     if args.command == "evaluate":

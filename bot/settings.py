@@ -12,6 +12,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REPORTS_DIR = PROJECT_ROOT / "reports"  # where `evaluate` and `bench` write their reports
+EMBEDDING_SEED = PROJECT_ROOT / "nlu_data" / "embeddings.npz"  # the training examples' embeddings, committed
 LANGUAGES = ("rom", "sk", "cs", "ro", "en")
 DEFAULT_LANGUAGE = "en"
 

