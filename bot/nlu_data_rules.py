@@ -1,7 +1,9 @@
 """The rules training and held-out data must follow (docs/nlu-data-format.md), checked in code.
 
 Run `python -m bot.nlu_data_rules sk` while writing data; `tests/test_nlu_data.py` runs it for
-every language.
+every language. `python -m bot.nlu_data_rules --seal DIR` files a new blind round (DIR/<lang>.yml)
+into tests/nlu/sealed/ without the messages that repeat a known one, and prints only counts, so
+that nobody reads the round before it is scored (docs/evaluation.md, "Caveats").
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ MIN_PER_GENERAL = 10
 MIN_OUT_OF_SCOPE = 30
 HELD_OUT_PER_INTENT = 2
 ROMANI_NOTE = "# Romani (rom): awaiting community review."
+SEALED_DIR = Path("tests") / "nlu" / "sealed"
+SEALED_HEADER = ("# A sealed blind round, filed by `python -m bot.nlu_data_rules --seal` without the messages that\n"
+                 "# repeat a training or held-out one. Do not read it before the model to be measured has scored it\n"
+                 "# once (`python -m bot evaluate --held-out tests/nlu/sealed`); then move it into tests/nlu/<lang>.yml.\n")
 
 
 def _blocks(path: Path) -> list[dict]:
@@ -120,6 +126,10 @@ def _held_out_problems(language: str, root: Path) -> list[str]:
         return [f"{path} is missing"]
     training = training_examples(root)
     found = []
+    sealed = root / SEALED_DIR / f"{language}.yml"
+    if sealed.exists():
+        found += [f"{training[comparable(t)][0]}: {training[comparable(t)][1]!r} repeats a sealed message of {language}; delete it"
+                  for block in _blocks(sealed) for t in _examples(block) if comparable(t) in training]
     counts: dict[str, int] = defaultdict(int)
     for block in _blocks(path):
         for text in _examples(block):
@@ -133,7 +143,39 @@ def _held_out_problems(language: str, root: Path) -> list[str]:
     return found
 
 
+def seal(round_dir: Path, root: Path = PROJECT_ROOT) -> dict[str, tuple[int, int]]:
+    """File each DIR/<lang>.yml into tests/nlu/sealed/<lang>.yml minus the messages that repeat a
+    training example, a held-out message or an earlier message of the round; (kept, dropped) per
+    language. Nothing the messages say is returned or printed."""
+    known = set(training_examples(root))
+    for held_out in sorted((root / "tests" / "nlu").glob("*.yml")):
+        known |= {comparable(t) for block in _blocks(held_out) for t in _examples(block)}
+    counts: dict[str, tuple[int, int]] = {}
+    (root / SEALED_DIR).mkdir(parents=True, exist_ok=True)
+    for path in sorted(round_dir.glob("*.yml")):
+        kept = dropped = 0
+        lines = [SEALED_HEADER, 'version: "3.1"', "nlu:"]
+        for block in _blocks(path):
+            fresh = []
+            for text in _examples(block):
+                if comparable(text) in known:
+                    dropped += 1
+                    continue
+                known.add(comparable(text))
+                fresh.append(text)
+            kept += len(fresh)
+            if fresh:
+                lines += [f"- intent: {block.get('intent')}", "  examples: |", *(f"    - {t}" for t in fresh)]
+        (root / SEALED_DIR / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        counts[path.stem] = (kept, dropped)
+    return counts
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--seal"] and len(argv) == 2:
+        for language, (kept, dropped) in seal(Path(argv[1])).items():
+            print(f"{language}: sealed {kept}, left out {dropped} repeating a known message")
+        return 0
     languages = argv or ["en", "sk", "cs", "ro", "rom"]
     all_problems = [p for lang in languages for p in problems(lang)]
     print("\n".join(all_problems) or f"OK: {', '.join(languages)}")

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intent_classifier import TunedLogisticRegressionClassifier, weighted_classes
+from bot.nlu.intent_classifier import TunedLogisticRegressionClassifier, geometric_blend, weighted_classes
 
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
 VOCABULARY = ["doctor", "register", "dog", "weather", "school", "place"]
@@ -110,3 +110,13 @@ def test_the_embedding_model_is_stored_with_the_classifier(tmp_path: Path) -> No
 def test_an_embedding_weight_of_one_or_more_is_refused() -> None:
     with pytest.raises(ValueError, match="embedding_weight"):
         TunedLogisticRegressionClassifier.validate_config({"embedding_weight": 1.0})
+
+
+def test_the_geometric_blend_keeps_an_answer_both_models_give_confident() -> None:
+    counts = np.array([[0.80, 0.15, 0.05], [0.34, 0.33, 0.33]])
+    embedding = np.array([[0.50, 0.10, 0.40], [0.34, 0.33, 0.33]])
+    blended = geometric_blend(counts, embedding, 0.5)
+    assert np.allclose(blended.sum(axis=1), 1.0)
+    assert blended[0, 0] > (counts[0, 0] + embedding[0, 0]) / 2  # the average would flatten it to 0.65
+    assert np.allclose(blended[1], counts[1], atol=1e-6)  # two uncertain models stay uncertain
+    assert np.allclose(geometric_blend(counts, embedding, 0.0), counts)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation import held_out_examples
-from bot.nlu_data_rules import PROJECT_ROOT, problems
+from bot.nlu_data_rules import PROJECT_ROOT, _blocks, _examples, problems, seal
 from tests.conftest import LANGUAGES
 
 
@@ -33,3 +33,24 @@ def test_a_training_example_repeating_another_languages_held_out_message_is_name
         f"{slovak_gp}: {repeat!r} repeats a held-out message of rom; delete it"
     ]
     assert problems("sk", tmp_path) == []
+
+
+def test_a_blind_round_is_sealed_without_repeats_and_guarded_afterwards(tmp_path: Path) -> None:
+    shutil.copytree(PROJECT_ROOT / "nlu_data", tmp_path / "nlu_data")
+    shutil.copytree(PROJECT_ROOT / "tests" / "nlu", tmp_path / "tests" / "nlu", ignore=shutil.ignore_patterns("sealed"))
+    training_text = _examples(_blocks(tmp_path / "nlu_data" / "sk" / "gp.yml")[0])[0]
+    round_dir = tmp_path / "round"
+    round_dir.mkdir()
+    (round_dir / "sk.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: gp.register\n  examples: |\n'
+        f"    - {training_text.upper()}!\n    - {held_out_examples('rom')[0].text}\n"
+        "    - novy doktor pre babku co prisla vcera\n    - Novy doktor pre babku co prisla vcera?\n"
+        "- intent: out_of_scope\n  examples: |\n    - kolko stoji vodicak v leedsi\n", encoding="utf-8")
+    assert seal(round_dir, tmp_path) == {"sk": (2, 3)}
+    sealed = tmp_path / "tests" / "nlu" / "sealed" / "sk.yml"
+    assert [(b["intent"], _examples(b)) for b in _blocks(sealed)] == [
+        ("gp.register", ["novy doktor pre babku co prisla vcera"]), ("out_of_scope", ["kolko stoji vodicak v leedsi"])]
+    school = tmp_path / "nlu_data" / "sk" / "school.yml"
+    school.write_text(school.read_text(encoding="utf-8") + "- intent: out_of_scope\n  metadata:\n    language: sk\n"
+                      "  examples: |\n    - Kolko stoji vodicak v Leedsi\n", encoding="utf-8")
+    assert f"{school}: 'Kolko stoji vodicak v Leedsi' repeats a sealed message of sk; delete it" in problems("sk", tmp_path)
