@@ -56,7 +56,10 @@ class ActionShowMenu(ThreadedAction):
         remember_language(tracker, turn)
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         topic = next(tracker.get_latest_entity_values("topic"), None) or intent.removeprefix(TOPIC_PREFIX)
-        if topic in replies.TOPICS:
+        two_topics = clarification_candidates(tracker.latest_message or {}, replies.QUESTION_TITLES)
+        if two_topics:  # "school or doctor": ask which (bot.clarification)
+            send(dispatcher, replies.did_you_mean(turn.language, two_topics))
+        elif topic in replies.TOPICS:
             send(dispatcher, topic_questions(topic, turn.language))
         else:
             send(dispatcher, replies.topic_menu(turn.language))

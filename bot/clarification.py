@@ -9,6 +9,11 @@ menu), it shows them as two buttons, best first, with the champion button.
 
 The parse data tells the two cases apart by itself: the fallback's confidence is the threshold,
 so a real intent ranked at or above it means the fallback was for ambiguity.
+
+A message that names two topics ("school or doctor") asks too, whatever the fallback says: when
+the best two intents are both bare topics and the second has at least `TWO_TOPICS_FLOOR`. With
+the sentence embeddings the model became sure enough to pick one topic (0.61 against 0.37), and
+showing one topic's questions to someone who named two hides the other.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any, Iterable
 
 FALLBACK_INTENT = "nlu_fallback"
 TOPIC_PREFIX = "topic."
+TWO_TOPICS_FLOOR = 0.2
 
 
 def answerable(intent: str, faq_keys: Iterable[str]) -> bool:
@@ -29,7 +35,9 @@ def clarification_candidates(parse: dict[str, Any], faq_keys: Iterable[str]) -> 
     best first; an empty list when Drom should say it does not know."""
     intent = (parse.get("intent") or {}).get("name")
     ranking = parse.get("intent_ranking") or []
-    if intent != FALLBACK_INTENT or not ranking:
+    if intent != FALLBACK_INTENT:
+        return _two_topics(ranking)
+    if not ranking:
         return []
     threshold = next((float(r.get("confidence") or 0) for r in ranking if r.get("name") == FALLBACK_INTENT), None)
     candidates = [r for r in ranking if r.get("name") != FALLBACK_INTENT][:2]
@@ -42,3 +50,12 @@ def clarification_candidates(parse: dict[str, Any], faq_keys: Iterable[str]) -> 
     ):
         return []
     return [str(c["name"]) for c in candidates]
+
+
+def _two_topics(ranking: list[dict[str, Any]]) -> list[str]:
+    """Both topics when the best two intents are topics and the second is not negligible."""
+    best = ranking[:2]
+    if (len(best) == 2 and all(str(r.get("name", "")).startswith(TOPIC_PREFIX) for r in best)
+            and float(best[1].get("confidence") or 0) >= TWO_TOPICS_FLOOR):
+        return [str(r["name"]) for r in best]
+    return []

@@ -36,3 +36,12 @@ def test_hesitating_with_out_of_scope_or_small_talk_is_not_known() -> None:
 def test_a_confident_prediction_needs_no_question() -> None:
     assert clarification_candidates(parse(("gp.cost", 0.9), ("gp.documents", 0.05), intent="gp.cost"), KEYS) == []
     assert clarification_candidates({}, KEYS) == []
+
+
+def test_a_message_naming_two_topics_asks_which_even_when_the_model_picks_one() -> None:
+    assert clarification_candidates(
+        parse(("topic.gp", 0.61), ("topic.school", 0.37), ("school.apply", 0.01), intent="topic.gp"), KEYS
+    ) == ["topic.gp", "topic.school"]
+    assert clarification_candidates(parse(("topic.gp", 0.9), ("topic.school", 0.08), intent="topic.gp"), KEYS) == []
+    assert clarification_candidates(parse(("topic.euss", 0.8), ("euss.what", 0.11), intent="topic.euss"), KEYS) == []
+    assert clarification_candidates(parse(("topic.gp", 1.0), intent="topic.gp"), KEYS) == []  # a button

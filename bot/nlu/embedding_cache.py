@@ -67,7 +67,8 @@ class EmbeddingCache:
         self._db.close()
 
     def get_many(self, encoder: str, texts: list[str]) -> dict[str, np.ndarray]:
-        """The cached (or else seeded) vectors of those `texts` that have one, by text."""
+        """The seeded (or else cached) vectors of those `texts` that have one, by text. The seed comes
+        first, so that every clone trains on the same half-precision vectors."""
         by_key = {_key(encoder, t): t for t in set(texts)}
         found: dict[str, np.ndarray] = {}
         seeded = read_seed(self.seed, encoder) if self.seed else {}
